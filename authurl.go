@@ -1,0 +1,129 @@
+package oauthkit
+
+import (
+	"crypto/rand"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+)
+
+// AuthorizationRequest is what [Session.AuthorizationURL] produced. Send the
+// user to URL and save the rest (it encodes to JSON) until the redirect
+// comes back; then hand it to [Session.ExchangeAuthorizationResponse],
+// possibly on a new Session. CodeVerifier and Nonce are secrets: keep them
+// server-side or in a sealed cookie.
+type AuthorizationRequest struct {
+	// URL is the authorization URL to send the user to.
+	URL string `json:"url,omitempty"`
+	// State is the state parameter, to be compared with the response's.
+	State string `json:"state"`
+	// CodeVerifier is the PKCE verifier; empty when PKCE is disabled.
+	CodeVerifier string `json:"code_verifier,omitempty"`
+	// Nonce is the OpenID Connect nonce, if one was sent.
+	Nonce string `json:"nonce,omitempty"`
+	// RedirectURL is the redirect_uri sent, repeated in the code exchange.
+	RedirectURL string `json:"redirect_url,omitempty"`
+	// ResponseType is the response_type sent; empty means "code".
+	ResponseType string `json:"response_type,omitempty"`
+	// MaxAge is the max_age parameter sent, if any (OpenID Connect).
+	MaxAge string `json:"max_age,omitempty"`
+}
+
+// String describes the request without the verifier and nonce.
+func (a AuthorizationRequest) String() string {
+	return fmt.Sprintf("oauthkit.AuthorizationRequest{URL:%q State:%q CodeVerifier:%s Nonce:%s}", a.URL, a.State, redact(a.CodeVerifier), redact(a.Nonce))
+}
+
+// GenerateState returns a new state value with 128 bits or more from
+// crypto/rand.
+func GenerateState() string { return rand.Text() }
+
+// AuthorizationURL builds the authorization request (RFC 6749 sections
+// 4.1.1 and 4.2.1): response_type (code unless [WithResponseType]),
+// client_id, redirect_uri, scope, a generated state, and, for the code
+// grant, a PKCE S256 challenge of a generated verifier. When scope includes
+// "openid", a nonce is generated too. Query parameters already in
+// [Config.AuthURL] are kept. It does no I/O.
+func (s *Session) AuthorizationURL(opts ...AuthURLOption) (*AuthorizationRequest, error) {
+	if s.cfg.AuthURL == "" {
+		return nil, fmt.Errorf("oauthkit: authorization url: %w", ErrNoEndpoint)
+	}
+	p := authURLParams{responseType: "code", pkce: s.cfg.PKCE, redirect: s.cfg.RedirectURL, scopes: s.cfg.Scopes}
+	for _, o := range opts {
+		o.applyAuthURL(&p)
+	}
+	if p.state == "" {
+		p.state = GenerateState()
+	}
+	u, err := url.Parse(s.cfg.AuthURL)
+	if err != nil {
+		return nil, fmt.Errorf("oauthkit: authorization url: %w", err)
+	}
+	q := u.Query()
+	for k, vs := range p.params {
+		q[k] = slices.Clone(vs)
+	}
+	ar := &AuthorizationRequest{State: p.state, RedirectURL: p.redirect, ResponseType: p.responseType, MaxAge: q.Get("max_age")}
+	q.Set("response_type", p.responseType)
+	q.Set("client_id", s.cfg.ClientID)
+	q.Set("state", p.state)
+	if p.redirect != "" {
+		q.Set("redirect_uri", p.redirect)
+	}
+	if len(p.scopes) > 0 {
+		q.Set("scope", strings.Join(p.scopes, " "))
+	}
+	if err := p.addPKCE(q, ar); err != nil {
+		return nil, err
+	}
+	ar.Nonce = q.Get("nonce")
+	if p.nonce != "" || (ar.Nonce == "" && needsNonce(p.scopes, p.responseType)) {
+		ar.Nonce = cmpOr(p.nonce, rand.Text())
+		q.Set("nonce", ar.Nonce)
+	}
+	u.RawQuery = q.Encode()
+	ar.URL = u.String()
+	return ar, nil
+}
+
+// addPKCE adds the code challenge for response types that return a code.
+func (p *authURLParams) addPKCE(q url.Values, ar *AuthorizationRequest) error {
+	if !hasWord(p.responseType, "code") || p.pkce == PKCEDisabled {
+		return nil
+	}
+	if p.verifier == "" {
+		p.verifier = GenerateCodeVerifier()
+	}
+	if err := checkCodeVerifier(p.verifier); err != nil {
+		return err
+	}
+	ar.CodeVerifier = p.verifier
+	switch p.pkce {
+	case PKCEPlain:
+		q.Set("code_challenge", p.verifier)
+		q.Set("code_challenge_method", string(PKCEPlain))
+	default:
+		q.Set("code_challenge", CodeChallengeS256(p.verifier))
+		q.Set("code_challenge_method", string(PKCES256))
+	}
+	return nil
+}
+
+// needsNonce: OpenID Connect requests get a nonce (required for the
+// implicit and hybrid flows, OIDC Core 3.2.2.1; good practice for code).
+func needsNonce(scopes []string, responseType string) bool {
+	return slices.Contains(scopes, "openid") || hasWord(responseType, "id_token")
+}
+
+// hasWord reports whether the space-separated list s contains w.
+func hasWord(s, w string) bool {
+	return slices.Contains(strings.Fields(s), w)
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}

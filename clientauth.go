@@ -1,0 +1,108 @@
+package oauthkit
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"net/http"
+	"net/url"
+)
+
+// ClientAuth authenticates the client on a request to the token,
+// revocation, introspection or device authorization endpoint, by changing
+// the request it is given. Implementations must be safe for concurrent use
+// by multiple goroutines.
+//
+// Built-in methods are selected by name in [Config.AuthMethod]; a custom
+// method is registered by name in [Config.AuthMethods], given directly in
+// [Config.ClientAuth], or given for one call with [WithClientAuth].
+type ClientAuth interface {
+	AuthenticateClient(ctx context.Context, r *ClientAuthRequest) error
+}
+
+// ClientAuthFunc adapts a function to [ClientAuth].
+type ClientAuthFunc func(ctx context.Context, r *ClientAuthRequest) error
+
+// AuthenticateClient calls f(ctx, r).
+func (f ClientAuthFunc) AuthenticateClient(ctx context.Context, r *ClientAuthRequest) error {
+	return f(ctx, r)
+}
+
+// ClientAuthRequest is an endpoint request being built, handed to a
+// [ClientAuth] to add the client's credentials. The method may change URL,
+// Header and Form; Form is sent form-encoded as the body (no body when
+// empty).
+type ClientAuthRequest struct {
+	// ClientID and ClientSecret are the session's client credentials.
+	ClientID, ClientSecret string
+	// Endpoint names the endpoint: "token", "revocation", "introspection"
+	// or "device authorization".
+	Endpoint string
+	// TokenURL is the session's token endpoint, the audience of client
+	// assertions (RFC 7523 section 3).
+	TokenURL string
+	// URL is the endpoint URL.
+	URL *url.URL
+	// Header holds the request headers.
+	Header http.Header
+	// Form holds the body parameters.
+	Form url.Values
+}
+
+// String describes the request without the client secret.
+func (r *ClientAuthRequest) String() string {
+	return fmt.Sprintf("oauthkit.ClientAuthRequest{ClientID:%q ClientSecret:%s Endpoint:%q}", r.ClientID, redact(r.ClientSecret), r.Endpoint)
+}
+
+// basicAuth is client_secret_basic: RFC 6749 section 2.3.1 says the id and
+// secret are form-urlencoded before they are joined and base64-encoded.
+type basicAuth struct{}
+
+func (basicAuth) AuthenticateClient(_ context.Context, r *ClientAuthRequest) error {
+	cred := url.QueryEscape(r.ClientID) + ":" + url.QueryEscape(r.ClientSecret)
+	r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
+	return nil
+}
+
+// postAuth is client_secret_post (RFC 6749 section 2.3.1).
+type postAuth struct{}
+
+func (postAuth) AuthenticateClient(_ context.Context, r *ClientAuthRequest) error {
+	r.Form.Set("client_id", r.ClientID)
+	r.Form.Set("client_secret", r.ClientSecret)
+	return nil
+}
+
+// noneAuth identifies a public client by its id alone (RFC 6749 section
+// 3.2.1, RFC 7591 "none").
+type noneAuth struct{}
+
+func (noneAuth) AuthenticateClient(_ context.Context, r *ClientAuthRequest) error {
+	r.Form.Set("client_id", r.ClientID)
+	return nil
+}
+
+// authMethod resolves the configured method by name.
+func (c *Config) authMethod() (ClientAuth, error) {
+	if c.ClientAuth != nil {
+		return c.ClientAuth, nil
+	}
+	return c.authMethodByName(c.AuthMethod)
+}
+
+func (c *Config) authMethodByName(name string) (ClientAuth, error) {
+	if m, ok := c.AuthMethods[name]; ok && m != nil {
+		return m, nil
+	}
+	switch name {
+	case "", ClientSecretBasic:
+		return basicAuth{}, nil
+	case ClientSecretPost:
+		return postAuth{}, nil
+	case AuthNone:
+		return noneAuth{}, nil
+	case ClientSecretJWT, PrivateKeyJWT:
+		return c.jwtAuth(name)
+	}
+	return nil, fmt.Errorf("%w: unknown auth method %q", ErrInvalidConfig, name)
+}

@@ -1,0 +1,244 @@
+package oauthkit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// Names of the client authentication methods of RFC 7591 section 2 and
+// OpenID Connect Core section 9, for [Config.AuthMethod].
+const (
+	// ClientSecretBasic sends the client id and secret in an HTTP Basic
+	// Authorization header (RFC 6749 section 2.3.1). It is the default.
+	ClientSecretBasic = "client_secret_basic"
+	// ClientSecretPost sends the client id and secret in the request body.
+	ClientSecretPost = "client_secret_post"
+	// AuthNone sends only the client id: a public client.
+	AuthNone = "none"
+	// ClientSecretJWT authenticates with a JWT signed by the client secret
+	// (RFC 7523 section 2.2, HS256 unless [Config.ClientAssertionAlg]).
+	ClientSecretJWT = "client_secret_jwt"
+	// PrivateKeyJWT authenticates with a JWT signed by [Config.ClientKey].
+	PrivateKeyJWT = "private_key_jwt"
+)
+
+// PKCEMethod selects the PKCE code challenge method (RFC 7636).
+type PKCEMethod string
+
+// PKCE methods.
+const (
+	// PKCES256 is the SHA-256 challenge, the default for the authorization
+	// code grant.
+	PKCES256 PKCEMethod = "S256"
+	// PKCEPlain sends the verifier itself as the challenge. Use it only for a
+	// server that cannot do S256.
+	PKCEPlain PKCEMethod = "plain"
+	// PKCEDisabled sends no challenge. Use it only for a server that rejects
+	// PKCE parameters.
+	PKCEDisabled PKCEMethod = "disabled"
+)
+
+// TokenPlacement says where a protected request carries the access token
+// (RFC 6750 section 2).
+type TokenPlacement int
+
+// Token placements.
+const (
+	// TokenInHeader sends "Authorization: Bearer <token>", the default.
+	TokenInHeader TokenPlacement = iota
+	// TokenInBody sends access_token in a form-encoded body (RFC 6750
+	// section 2.2), for odd providers.
+	TokenInBody
+	// TokenInQuery sends access_token in the query (RFC 6750 section 2.3),
+	// for odd providers. Query strings end up in logs: avoid it.
+	TokenInQuery
+)
+
+// Config is the plain-data configuration of a [Session]. [NewSession]
+// validates it once and copies what it keeps; the caller's value is never
+// written to. Every zero value is a safe default, named in each field's
+// comment.
+type Config struct {
+	// ClientID is the client identifier. Required.
+	ClientID string
+	// ClientSecret is the client secret; empty for public clients.
+	ClientSecret string
+
+	// AuthURL is the authorization endpoint. Needed for AuthorizationURL.
+	AuthURL string
+	// TokenURL is the token endpoint. With it, the session refreshes tokens
+	// automatically; without it, an expired token is an error.
+	TokenURL string
+	// RevocationURL is the RFC 7009 revocation endpoint, if any.
+	RevocationURL string
+	// IntrospectionURL is the RFC 7662 introspection endpoint, if any.
+	IntrospectionURL string
+	// DeviceAuthURL is the RFC 8628 device authorization endpoint, if any.
+	DeviceAuthURL string
+	// RedirectURL is the redirect_uri sent with the authorization request
+	// and the code exchange. Empty: none is sent.
+	RedirectURL string
+	// Scopes are requested scopes, sent space-separated.
+	Scopes []string
+
+	// Issuer is the authorization server's issuer identifier. When set, an
+	// authorization response carrying iss (RFC 9207) must match it.
+	Issuer string
+	// RequireIssuerParameter says the server always sends iss in
+	// authorization responses (its metadata has
+	// authorization_response_iss_parameter_supported), so a response
+	// without iss is rejected. It needs Issuer.
+	RequireIssuerParameter bool
+
+	// AuthMethod names the client authentication method: ClientSecretBasic
+	// (zero value), ClientSecretPost, AuthNone, ClientSecretJWT,
+	// PrivateKeyJWT, or a name registered in AuthMethods.
+	AuthMethod string
+	// AuthMethods registers custom client authentication methods by name,
+	// for selection by AuthMethod (Authlib's register_client_auth_method).
+	AuthMethods map[string]ClientAuth
+	// ClientAuth, when set, is the client authentication method itself,
+	// and AuthMethod is ignored.
+	ClientAuth ClientAuth
+
+	// PKCE selects the code challenge method for the authorization code
+	// grant. Zero: PKCES256.
+	PKCE PKCEMethod
+
+	// Leeway is how long before expiry a token is refreshed. Zero means 60s;
+	// a negative value means refresh only once the token has expired.
+	Leeway time.Duration
+	// OnTokenUpdate is called once for every new token the session obtains
+	// by itself (a refresh or a client-credentials re-fetch), so the caller
+	// can save it. Nil: not called.
+	OnTokenUpdate func(ctx context.Context, u TokenUpdate) error
+
+	// TokenPlacement says where protected requests carry the token. Zero:
+	// the Authorization header.
+	TokenPlacement TokenPlacement
+
+	// Hooks adapt the session to non-compliant servers. Nil hooks do
+	// nothing.
+	Hooks Hooks
+
+	// Retry controls retries of automatic token renewal on transient
+	// failures. Zero: on, with three attempts.
+	Retry RetryPolicy
+
+	// HTTPClient makes every request of the session. Nil:
+	// [http.DefaultClient].
+	HTTPClient *http.Client
+	// Logger receives debug and warning records, secrets redacted. Nil:
+	// nothing is logged.
+	Logger *slog.Logger
+	// Now is the clock. Nil: [time.Now].
+	Now func() time.Time
+
+	// InsecureAllowHTTP permits tokens, codes and secrets over plain http to
+	// hosts that are not loopback. Anyone on the network path can then
+	// read and replay them. Only for development setups.
+	InsecureAllowHTTP bool
+}
+
+// TokenUpdate describes a token the session obtained by itself, for
+// [Config.OnTokenUpdate].
+type TokenUpdate struct {
+	// Token is the new token.
+	Token *Token
+	// OldRefreshToken is the refresh token the new token replaces, set when
+	// the token came from a refresh; use it to find the stored row.
+	OldRefreshToken string
+	// OldAccessToken is the access token the new token replaces, set when
+	// the token came from a client-credentials re-fetch.
+	OldAccessToken string
+}
+
+// String describes the update without its secrets.
+func (u TokenUpdate) String() string {
+	return fmt.Sprintf("oauthkit.TokenUpdate{Token:%v OldRefreshToken:%s OldAccessToken:%s}", u.Token, redact(u.OldRefreshToken), redact(u.OldAccessToken))
+}
+
+// RetryPolicy bounds the retries of automatic token renewal (refresh and
+// client-credentials re-fetch) after a network error, a 5xx or a 429.
+// 4xx errors such as invalid_grant are never retried.
+type RetryPolicy struct {
+	// Disabled turns retries off.
+	Disabled bool
+	// MaxAttempts is the number of attempts in all. Zero: 3.
+	MaxAttempts int
+	// BaseDelay is the first backoff, doubled each time, with jitter.
+	// Zero: 200ms.
+	BaseDelay time.Duration
+	// MaxDelay caps one backoff, Retry-After included. Zero: 5s.
+	MaxDelay time.Duration
+}
+
+// validate reports every problem of c at once.
+func (c *Config) validate() error {
+	var errs []error
+	bad := func(format string, a ...any) {
+		errs = append(errs, fmt.Errorf("%w: "+format, append([]any{ErrInvalidConfig}, a...)...))
+	}
+	if c.ClientID == "" {
+		bad("empty client id")
+	}
+	for _, e := range []struct{ name, u string }{
+		{"auth url", c.AuthURL}, {"token url", c.TokenURL},
+		{"revocation url", c.RevocationURL}, {"introspection url", c.IntrospectionURL},
+		{"device auth url", c.DeviceAuthURL}, {"redirect url", c.RedirectURL},
+	} {
+		if e.u == "" {
+			continue
+		}
+		if err := checkEndpointURL(e.u); err != nil {
+			bad("%s %q: %v", e.name, e.u, err)
+			continue
+		}
+		if e.name != "redirect url" && e.name != "auth url" {
+			if err := checkTransport(e.u, c.InsecureAllowHTTP); err != nil {
+				errs = append(errs, fmt.Errorf("oauthkit: %s: %w", e.name, err))
+			}
+		}
+	}
+	if c.ClientAuth == nil {
+		if _, err := c.authMethod(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	switch c.PKCE {
+	case "", PKCES256, PKCEPlain, PKCEDisabled:
+	default:
+		bad("unknown pkce method %q", c.PKCE)
+	}
+	if c.RequireIssuerParameter && c.Issuer == "" {
+		bad("require issuer parameter without an issuer")
+	}
+	if c.Retry.MaxAttempts < 0 {
+		bad("negative retry attempts")
+	}
+	return errors.Join(errs...)
+}
+
+// checkEndpointURL accepts an absolute http or https URL without a
+// fragment.
+func checkEndpointURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("scheme %q is not http or https", u.Scheme)
+	}
+	if u.Host == "" {
+		return errors.New("no host")
+	}
+	if u.Fragment != "" {
+		return errors.New("has a fragment")
+	}
+	return nil
+}

@@ -1,0 +1,57 @@
+// Package oauthkit is an OAuth 2.0 client: it builds authorization URLs,
+// completes every grant at the token endpoint, authenticates the client,
+// holds the token, renews it before it expires, and authorizes requests to
+// protected resources.
+//
+// # Flows
+//
+// The authorization code grant (RFC 6749 section 4.1) with PKCE (RFC 7636)
+// starts at [Session.AuthorizationURL] and ends at
+// [Session.ExchangeAuthorizationResponse], which checks state and iss
+// (RFC 9207) before it exchanges the code. The implicit grant (section
+// 4.2) ends there too, without a token request. [Session.FetchToken] runs
+// any other grant: [Password], [ClientCredentials], [RefreshToken] and
+// [ExtensionGrant] for the rest (device code, JWT bearer, token exchange).
+//
+// # Client authentication
+//
+// Every call to the token, revocation, introspection and device endpoints
+// authenticates the client with the method named in [Config.AuthMethod]:
+// [ClientSecretBasic] (the default), [ClientSecretPost], [AuthNone], or a
+// custom [ClientAuth] registered by name or given directly.
+//
+// # Tokens and protected resources
+//
+// [Session.Do], [Session.Get] and the other helpers, [Session.HTTPClient]
+// and [Transport] send requests with "Authorization: Bearer" (RFC 6750).
+// When the token is within [Config.Leeway] of expiry (60 seconds unless
+// set), the session refreshes it first, once for all goroutines, and
+// reports the new token to [Config.OnTokenUpdate] so it can be saved.
+//
+// # Concurrency
+//
+// A [Session] is safe for concurrent use by multiple goroutines. Every call
+// that does I/O takes a [context.Context] first; the HTTP client is a
+// Config field, never read from a context.
+//
+// # Security
+//
+// State (128 bits from crypto/rand) is always sent and compared in
+// constant time; PKCE S256 is on for the code grant; OpenID Connect
+// requests get a nonce. Tokens, codes and secrets never travel over plain
+// http except to loopback, unless [Config.InsecureAllowHTTP] says so.
+// Response bodies are capped at 1 MiB. String, GoString and slog output
+// of tokens, configs and requests never show secrets. The package reads no
+// environment variables.
+//
+// # Errors
+//
+// Errors answered by the server are [*Error] (match with [errors.As]);
+// answers that are not OAuth at all are [*ResponseError]; conditions are
+// sentinel errors such as [ErrStateMismatch] (match with [errors.Is]).
+//
+// # Standards
+//
+// RFC 6749, 6750, 7009, 7523, 7636, 7662, 8252, 8414, 8628, 9207 and
+// OpenID Connect Core 1.0.
+package oauthkit

@@ -1,0 +1,175 @@
+package oauthkit
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Sentinel errors, matchable with [errors.Is]. They are returned wrapped
+// with detail, so compare with errors.Is, never with ==.
+var (
+	// ErrStateMismatch means the state of an authorization response differs
+	// from the state sent with the request (a possible CSRF attack). No token
+	// request is sent.
+	ErrStateMismatch = errors.New("oauthkit: state mismatch")
+	// ErrIssuerMismatch means the iss parameter of an authorization response
+	// (RFC 9207) differs from the expected issuer, or is missing where the
+	// server is known to send it (a possible mix-up attack).
+	ErrIssuerMismatch = errors.New("oauthkit: issuer mismatch")
+	// ErrMissingCode means an authorization response carried neither a code
+	// nor an error.
+	ErrMissingCode = errors.New("oauthkit: authorization response has no code")
+	// ErrInsecureTransport means a token, code or secret would travel over
+	// plain http to a host that is not loopback. See
+	// [Config.InsecureAllowHTTP].
+	ErrInsecureTransport = errors.New("oauthkit: insecure transport")
+	// ErrNoToken means the session holds no token.
+	ErrNoToken = errors.New("oauthkit: no token")
+	// ErrNoRefreshToken means a refresh was asked for but there is no
+	// refresh token.
+	ErrNoRefreshToken = errors.New("oauthkit: no refresh token")
+	// ErrTokenExpired means the session's token has expired and cannot be
+	// renewed: there is no refresh token and no grant to fetch a new one.
+	ErrTokenExpired = errors.New("oauthkit: token expired")
+	// ErrInvalidTokenResponse means a token endpoint answered 2xx with a body
+	// that is not a usable token: no access_token, no or an unusable
+	// token_type, or a body that is neither JSON nor a form.
+	ErrInvalidTokenResponse = errors.New("oauthkit: invalid token response")
+	// ErrUnsupportedTokenType means the token's type is one the session
+	// cannot use to authorize requests.
+	ErrUnsupportedTokenType = errors.New("oauthkit: unsupported token type")
+	// ErrResponseTooLarge means a response body exceeded the size limit
+	// (1 MiB).
+	ErrResponseTooLarge = errors.New("oauthkit: response too large")
+	// ErrInvalidCodeVerifier means a PKCE code verifier does not follow
+	// RFC 7636 section 4.1: 43 to 128 unreserved characters.
+	ErrInvalidCodeVerifier = errors.New("oauthkit: invalid code verifier")
+	// ErrNoEndpoint means a call needs an endpoint URL that is neither
+	// configured nor given.
+	ErrNoEndpoint = errors.New("oauthkit: endpoint not configured")
+	// ErrInvalidConfig is wrapped by every error [NewSession] returns for a
+	// bad [Config].
+	ErrInvalidConfig = errors.New("oauthkit: invalid config")
+)
+
+// Error codes of RFC 6749 sections 4.1.2.1 and 5.2, RFC 7009 section 2.2.1
+// and RFC 8628 section 3.5, for comparison with [Error.Code].
+const (
+	ErrorCodeInvalidRequest          = "invalid_request"
+	ErrorCodeInvalidClient           = "invalid_client"
+	ErrorCodeInvalidGrant            = "invalid_grant"
+	ErrorCodeUnauthorizedClient      = "unauthorized_client"
+	ErrorCodeUnsupportedGrantType    = "unsupported_grant_type"
+	ErrorCodeInvalidScope            = "invalid_scope"
+	ErrorCodeAccessDenied            = "access_denied"
+	ErrorCodeUnsupportedResponseType = "unsupported_response_type"
+	ErrorCodeServerError             = "server_error"
+	ErrorCodeTemporarilyUnavailable  = "temporarily_unavailable"
+	ErrorCodeUnsupportedTokenType    = "unsupported_token_type"
+	ErrorCodeAuthorizationPending    = "authorization_pending"
+	ErrorCodeSlowDown                = "slow_down"
+	ErrorCodeExpiredToken            = "expired_token"
+)
+
+// Error is an error answered by the authorization server: the error=
+// parameters of an authorization response (RFC 6749 section 4.1.2.1), or an
+// error body from the token, revocation, introspection or device endpoint
+// (RFC 6749 section 5.2). Match it with [errors.As].
+type Error struct {
+	// Endpoint names the endpoint that answered, e.g. "token".
+	Endpoint string
+	// StatusCode is the HTTP status, or zero for an authorization response.
+	StatusCode int
+	// Code is the error code, e.g. [ErrorCodeInvalidGrant].
+	Code string
+	// Description is the error_description, if any.
+	Description string
+	// URI is the error_uri, if any.
+	URI string
+	// Body is the start of the response body (at most 1 KiB), for
+	// debugging. It is never printed by Error.
+	Body []byte
+
+	retryAfter time.Duration
+}
+
+// Error returns one line naming the endpoint, code, description and status.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("oauthkit: ")
+	b.WriteString(e.Endpoint)
+	b.WriteString(" endpoint: ")
+	b.WriteString(strconv.Quote(e.Code))
+	if e.Description != "" {
+		b.WriteString(" ")
+		b.WriteString(strconv.Quote(e.Description))
+	}
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
+	}
+	return b.String()
+}
+
+// ResponseError is an answer from an endpoint that is neither a usable
+// result nor an RFC 6749 error body: an HTML error page, invalid JSON, an
+// unexpected status. Match it with [errors.As].
+type ResponseError struct {
+	// Endpoint names the endpoint that answered, e.g. "token".
+	Endpoint string
+	// StatusCode is the HTTP status.
+	StatusCode int
+	// ContentType is the Content-Type of the answer.
+	ContentType string
+	// Body is the start of the response body (at most 1 KiB).
+	Body []byte
+	// Err is the underlying cause, if any; Unwrap returns it.
+	Err error
+
+	retryAfter time.Duration
+}
+
+// Error returns one line naming the endpoint, status and a short snippet of
+// the body.
+func (e *ResponseError) Error() string {
+	msg := fmt.Sprintf("oauthkit: %s endpoint: unexpected response (HTTP %d, %s)", e.Endpoint, e.StatusCode, orUnknown(e.ContentType))
+	if e.Err != nil {
+		msg += ": " + strings.TrimPrefix(e.Err.Error(), "oauthkit: ")
+	}
+	if s := snippet(e.Body, 80); s != "" {
+		msg += ": " + strconv.Quote(s)
+	}
+	return msg
+}
+
+// Unwrap returns the underlying cause.
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "no content type"
+	}
+	return s
+}
+
+// snippet returns the first n runes of b on one line, whitespace collapsed.
+func snippet(b []byte, n int) string {
+	fields := strings.Fields(string(b))
+	s := strings.Join(fields, " ")
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n]) + "..."
+	}
+	return s
+}
+
+// bounded returns at most 1 KiB of b, copied.
+func bounded(b []byte) []byte {
+	const max = 1 << 10
+	if len(b) > max {
+		b = b[:max]
+	}
+	return append([]byte(nil), b...)
+}

@@ -1,0 +1,103 @@
+// Package wire reads bounded response bodies and decodes the JSON and
+// form-encoded answers of OAuth 2.0 endpoints.
+package wire
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/url"
+)
+
+// MaxBody is the largest response body read: 1 MiB.
+const MaxBody = 1 << 20
+
+// ErrTooLarge is returned by ReadBody when the body exceeds the limit.
+var ErrTooLarge = errors.New("body exceeds 1 MiB")
+
+// ReadBody reads at most limit bytes of r; a longer body is ErrTooLarge.
+func ReadBody(r io.Reader, limit int64) ([]byte, error) {
+	b, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return b, err
+	}
+	if int64(len(b)) > limit {
+		return b[:limit], ErrTooLarge
+	}
+	return b, nil
+}
+
+// MediaType returns the media type of a Content-Type header, lowercased,
+// without parameters; "" when absent or malformed.
+func MediaType(contentType string) string {
+	mt, _, err := mime.ParseMediaType(contentType)
+	if err != nil {
+		return ""
+	}
+	return mt
+}
+
+// Format of a decoded body.
+type Format int
+
+// Formats.
+const (
+	Unknown Format = iota
+	JSON
+	Form
+)
+
+// Decode decodes an endpoint answer into a map: JSON (numbers as
+// json.Number) when the media type says JSON or the body looks like an
+// object, form-encoded values when it says form or text/plain. Form
+// members become strings. It reports which format it used.
+func Decode(contentType string, body []byte) (map[string]any, Format, error) {
+	mt := MediaType(contentType)
+	trimmed := bytes.TrimSpace(body)
+	isJSON := mt == "application/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")
+	if isJSON || (len(trimmed) > 0 && trimmed[0] == '{' && mt != "application/x-www-form-urlencoded") {
+		m, err := DecodeJSON(trimmed)
+		return m, JSON, err
+	}
+	if mt == "application/x-www-form-urlencoded" || mt == "text/plain" || mt == "" {
+		m, err := DecodeForm(trimmed)
+		return m, Form, err
+	}
+	return nil, Unknown, fmt.Errorf("unexpected content type %q", mt)
+}
+
+// DecodeJSON decodes a JSON object, numbers kept as json.Number.
+func DecodeJSON(b []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("invalid json: %w", err)
+	}
+	if m == nil {
+		return nil, errors.New("json is not an object")
+	}
+	if dec.More() {
+		return nil, errors.New("invalid json: data after the object")
+	}
+	return m, nil
+}
+
+// DecodeForm decodes application/x-www-form-urlencoded members; the first
+// value of each is kept.
+func DecodeForm(b []byte) (map[string]any, error) {
+	v, err := url.ParseQuery(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("invalid form: %w", err)
+	}
+	m := make(map[string]any, len(v))
+	for k, vs := range v {
+		if len(vs) > 0 {
+			m[k] = vs[0]
+		}
+	}
+	return m, nil
+}

@@ -1,0 +1,238 @@
+package oauthkit
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// defaultLeeway is how long before expiry a token is refreshed when
+// Config.Leeway is zero.
+const defaultLeeway = 60 * time.Second
+
+// Session is an OAuth 2.0 client session: it builds authorization URLs,
+// requests tokens with every grant, holds the current token, renews it
+// before it expires, and authorizes requests to protected resources.
+//
+// A Session is safe for concurrent use by multiple goroutines. Every call
+// that does I/O takes a context; cancelling it ends that call only.
+type Session struct {
+	cfg    Config
+	auth   ClientAuth
+	client *http.Client
+	log    *slog.Logger
+	leeway time.Duration
+
+	cur atomic.Pointer[tokenState] // the current token, read without a lock
+
+	mu     sync.Mutex // guards flight and renew
+	flight *flight    // the renewal in progress, if any
+	renew  *renewal   // how to renew a token without a refresh token
+
+	hc clientOnce // the authorizing HTTP client
+}
+
+// tokenState is an immutable snapshot of the current token with its
+// precomputed Authorization header value.
+type tokenState struct {
+	tok   *Token
+	authz []string // {"Bearer <token>"}
+}
+
+// NewSession validates cfg, reporting every problem at once, and returns a
+// session using a copy of it.
+func NewSession(cfg Config) (*Session, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	cfg.Scopes = slices.Clone(cfg.Scopes)
+	cfg.AuthMethods = maps.Clone(cfg.AuthMethods)
+	auth, err := cfg.authMethod()
+	if err != nil {
+		return nil, err
+	}
+	s := &Session{cfg: cfg, auth: auth, client: cfg.HTTPClient, log: cfg.Logger, leeway: cfg.Leeway}
+	if s.client == nil {
+		s.client = http.DefaultClient
+	}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.leeway == 0 {
+		s.leeway = defaultLeeway
+	} else if s.leeway < 0 {
+		s.leeway = 0
+	}
+	return s, nil
+}
+
+// Config returns a copy of the session's configuration.
+func (s *Session) Config() Config {
+	c := s.cfg
+	c.Scopes = slices.Clone(c.Scopes)
+	c.AuthMethods = maps.Clone(c.AuthMethods)
+	return c
+}
+
+func (s *Session) now() time.Time {
+	if s.cfg.Now != nil {
+		return s.cfg.Now()
+	}
+	return time.Now()
+}
+
+// Token returns a copy of the current token, or nil when there is none.
+func (s *Session) Token() *Token {
+	st := s.cur.Load()
+	if st == nil {
+		return nil
+	}
+	return st.tok.Clone()
+}
+
+// SetToken replaces the current token with a copy of tok, for instance one
+// restored from storage; nil clears it. A token without ExpiresAt is used
+// until the server rejects it.
+func (s *Session) SetToken(tok *Token) {
+	if tok == nil {
+		s.cur.Store(nil)
+		return
+	}
+	s.store(tok.Clone())
+}
+
+func (s *Session) store(tok *Token) {
+	s.cur.Store(&tokenState{tok: tok, authz: []string{"Bearer " + tok.AccessToken}})
+}
+
+// String describes the session without secrets.
+func (s *Session) String() string {
+	return fmt.Sprintf("oauthkit.Session{ClientID:%q TokenURL:%q Token:%v}", s.cfg.ClientID, s.cfg.TokenURL, s.cur.Load().token())
+}
+
+func (st *tokenState) token() *Token {
+	if st == nil {
+		return nil
+	}
+	return st.tok
+}
+
+// FetchToken requests a token from the token endpoint with grant and makes
+// it the session's token. A nil grant is the client credentials grant
+// (Authlib's rule: no code and no user means client_credentials). The
+// client authenticates with the session's method unless an option says
+// otherwise.
+func (s *Session) FetchToken(ctx context.Context, grant Grant, opts ...TokenOption) (*Token, error) {
+	if grant == nil {
+		grant = ClientCredentials()
+	}
+	var p tokenParams
+	for _, o := range opts {
+		o.applyToken(&p)
+	}
+	tok, gt, err := s.requestToken(ctx, grant, &p, nil)
+	if err != nil {
+		return nil, err
+	}
+	if gt == GrantTypeClientCredentials {
+		s.mu.Lock()
+		s.renew = &renewal{grant: grant, opts: slices.Clone(opts)}
+		s.mu.Unlock()
+	}
+	s.store(tok)
+	return tok.Clone(), nil
+}
+
+// Exchange exchanges an authorization code for a token (RFC 6749 section
+// 4.1.3). Give the PKCE verifier with [WithCodeVerifier]. Prefer
+// [Session.ExchangeAuthorizationResponse], which also checks state and iss.
+func (s *Session) Exchange(ctx context.Context, code string, opts ...TokenOption) (*Token, error) {
+	var p tokenParams
+	for _, o := range opts {
+		o.applyToken(&p)
+	}
+	return s.FetchToken(ctx, AuthorizationCode(code, p.verifier), opts...)
+}
+
+// requestToken performs one token request without storing the result. It
+// returns the grant type sent.
+func (s *Session) requestToken(ctx context.Context, grant Grant, p *tokenParams, old *Token) (*Token, string, error) {
+	tokenURL := cmpOr(p.tokenURL, s.cfg.TokenURL)
+	if tokenURL == "" {
+		return nil, "", fmt.Errorf("oauthkit: token url: %w", ErrNoEndpoint)
+	}
+	form, err := grant.TokenParams(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("oauthkit: token endpoint: grant: %w", err)
+	}
+	gt := form.Get("grant_type")
+	s.completeForm(gt, form, p)
+	auth, err := s.resolveAuth(p)
+	if err != nil {
+		return nil, gt, err
+	}
+	hooks := s.cfg.Hooks.AccessTokenResponse
+	if gt == GrantTypeRefreshToken {
+		hooks = s.cfg.Hooks.RefreshTokenResponse
+	}
+	raw, err := s.post(ctx, endpointCall{endpoint: endpointToken, url: tokenURL, form: form, auth: auth, respHooks: hooks})
+	if err != nil {
+		return nil, gt, err
+	}
+	tok, err := tokenFromResponse(raw, s.now())
+	if err != nil {
+		return nil, gt, err
+	}
+	if old != nil {
+		keepOld(tok, old)
+	}
+	s.log.DebugContext(ctx, "oauthkit: token issued", "grant_type", gt, "token", tok)
+	return tok, gt, nil
+}
+
+// completeForm adds what each grant needs from the session's config.
+func (s *Session) completeForm(gt string, form map[string][]string, p *tokenParams) {
+	set := func(k, v string) {
+		if v != "" && len(form[k]) == 0 {
+			form[k] = []string{v}
+		}
+	}
+	scopes := s.cfg.Scopes
+	if p.scopesSet {
+		scopes = p.scopes
+	}
+	switch gt {
+	case GrantTypeAuthorizationCode:
+		set("redirect_uri", cmpOr(p.redirect, s.cfg.RedirectURL))
+		set("code_verifier", p.verifier)
+	case GrantTypePassword, GrantTypeClientCredentials, GrantTypeDeviceCode:
+		set("scope", strings.Join(scopes, " "))
+	case GrantTypeRefreshToken:
+		if p.scopesSet {
+			set("scope", strings.Join(scopes, " "))
+		}
+	}
+	for k, vs := range p.params {
+		if len(form[k]) == 0 {
+			form[k] = slices.Clone(vs)
+		}
+	}
+}
+
+// keepOld keeps the refresh token and scope of the token a refresh
+// replaces when the answer omits them (RFC 6749 section 6).
+func keepOld(tok, old *Token) {
+	if tok.RefreshToken == "" {
+		tok.RefreshToken = old.RefreshToken
+	}
+	if tok.Scope == "" {
+		tok.Scope = old.Scope
+	}
+}

@@ -1,0 +1,188 @@
+package oauthkit
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/oauthkit/oauthkit/internal/wire"
+)
+
+// Transport is an [http.RoundTripper] that authorizes each request with
+// the session's token (RFC 6750), renewing the token first when it is
+// due. The caller's request is never modified: a copy is sent.
+//
+// A Transport is safe for concurrent use by multiple goroutines.
+type Transport struct {
+	// Session supplies the token. Required.
+	Session *Session
+	// Base sends the authorized requests. Nil: the transport of
+	// Config.HTTPClient, or [http.DefaultTransport].
+	Base http.RoundTripper
+}
+
+// RoundTrip authorizes a copy of req and sends it with Base. Requests to
+// plain http hosts other than loopback are refused with
+// [ErrInsecureTransport] unless Config.InsecureAllowHTTP is set.
+func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	s := t.Session
+	st, err := s.tokenFor(req.Context())
+	if err == nil {
+		err = checkURLTransport(req.URL, s.cfg.InsecureAllowHTTP)
+	}
+	var r2 *http.Request
+	if err == nil {
+		r2, err = s.authorize(req, st)
+	}
+	if err != nil {
+		if req.Body != nil {
+			req.Body.Close()
+		}
+		return nil, err
+	}
+	return t.base().RoundTrip(r2)
+}
+
+func (t *Transport) base() http.RoundTripper {
+	if t.Base != nil {
+		return t.Base
+	}
+	if c := t.Session.cfg.HTTPClient; c != nil && c.Transport != nil {
+		return c.Transport
+	}
+	return http.DefaultTransport
+}
+
+// authorize returns a shallow copy of req carrying the token. Only what is
+// changed is copied: the header map always, the URL and body when the
+// placement or hooks need them.
+func (s *Session) authorize(req *http.Request, st *tokenState) (*http.Request, error) {
+	r2 := new(http.Request)
+	*r2 = *req
+	r2.Header = make(http.Header, len(req.Header)+1)
+	for k, v := range req.Header {
+		r2.Header[k] = v
+	}
+	needURL := s.cfg.TokenPlacement == TokenInQuery || len(s.cfg.Hooks.ProtectedRequest) > 0
+	if needURL {
+		u := *req.URL
+		r2.URL = &u
+	}
+	switch s.cfg.TokenPlacement {
+	case TokenInQuery:
+		q := r2.URL.Query()
+		q.Set("access_token", st.tok.AccessToken)
+		r2.URL.RawQuery = q.Encode()
+	case TokenInBody:
+		if err := formWithToken(r2, st.tok.AccessToken); err != nil {
+			return nil, err
+		}
+	default:
+		r2.Header["Authorization"] = st.authz
+	}
+	if err := runRequestHooks(s.cfg.Hooks.ProtectedRequest, r2); err != nil {
+		return nil, fmt.Errorf("oauthkit: protected request hook: %w", err)
+	}
+	return r2, nil
+}
+
+// formWithToken adds access_token to a form-encoded body (RFC 6750
+// section 2.2), reading the original body.
+func formWithToken(r *http.Request, token string) error {
+	var form url.Values
+	if r.Body != nil && r.Body != http.NoBody {
+		if ct := wire.MediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+			return fmt.Errorf("oauthkit: token in body needs a form body, not %q", ct)
+		}
+		b, err := wire.ReadBody(r.Body, wire.MaxBody)
+		r.Body.Close()
+		if err != nil {
+			return fmt.Errorf("oauthkit: reading request body: %w", err)
+		}
+		if form, err = url.ParseQuery(string(b)); err != nil {
+			return fmt.Errorf("oauthkit: parsing request body: %w", err)
+		}
+	} else {
+		form = url.Values{}
+	}
+	form.Set("access_token", token)
+	enc := form.Encode()
+	r.Body = io.NopCloser(strings.NewReader(enc))
+	r.ContentLength = int64(len(enc))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(enc)), nil }
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return nil
+}
+
+// clientOnce caches the session's authorizing client.
+type clientOnce struct {
+	once sync.Once
+	c    *http.Client
+}
+
+// HTTPClient returns an [http.Client] whose requests carry the session's
+// token, renewed when due. Its redirect policy, jar and timeout come from
+// Config.HTTPClient.
+func (s *Session) HTTPClient() *http.Client {
+	s.hc.once.Do(func() {
+		c := &http.Client{Transport: &Transport{Session: s}}
+		if b := s.cfg.HTTPClient; b != nil {
+			c.CheckRedirect, c.Jar, c.Timeout = b.CheckRedirect, b.Jar, b.Timeout
+		}
+		s.hc.c = c
+	})
+	return s.hc.c
+}
+
+// Do sends an authorized copy of req (Authlib's session.request).
+func (s *Session) Do(req *http.Request) (*http.Response, error) {
+	return s.HTTPClient().Do(req)
+}
+
+// Request sends an authorized request with the given method and body.
+func (s *Session) Request(ctx context.Context, method, url string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
+	if err != nil {
+		return nil, fmt.Errorf("oauthkit: building request: %w", err)
+	}
+	return s.Do(req)
+}
+
+// Get sends an authorized GET.
+func (s *Session) Get(ctx context.Context, url string) (*http.Response, error) {
+	return s.Request(ctx, http.MethodGet, url, nil)
+}
+
+// Post sends an authorized POST with the given content type and body.
+func (s *Session) Post(ctx context.Context, url, contentType string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, body)
+	if err != nil {
+		return nil, fmt.Errorf("oauthkit: building request: %w", err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	return s.Do(req)
+}
+
+// PostForm sends an authorized POST of a form-encoded body.
+func (s *Session) PostForm(ctx context.Context, url string, data url.Values) (*http.Response, error) {
+	return s.Post(ctx, url, "application/x-www-form-urlencoded", strings.NewReader(data.Encode()))
+}
+
+// Put sends an authorized PUT with the given content type and body.
+func (s *Session) Put(ctx context.Context, url, contentType string, body io.Reader) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, url, body)
+	if err != nil {
+		return nil, fmt.Errorf("oauthkit: building request: %w", err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	return s.Do(req)
+}
+
+// Delete sends an authorized DELETE.
+func (s *Session) Delete(ctx context.Context, url string) (*http.Response, error) {
+	return s.Request(ctx, http.MethodDelete, url, nil)
+}
