@@ -115,8 +115,3 @@ func TestNewSession_invalidConfig(t *testing.T) {
 		t.Errorf("loopback http: %v", err)
 	}
 }
-
-
-
-
-
