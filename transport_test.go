@@ -91,7 +91,12 @@ func TestTransport_protectedRequestHook(t *testing.T) {
 	t.Parallel()
 	srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {})
 	s := mustSession(t, Config{Hooks: Hooks{ProtectedRequest: []func(*http.Request) error{
-		func(r *http.Request) error { q := r.URL.Query(); q.Set("site", "stackoverflow"); r.URL.RawQuery = q.Encode(); return nil },
+		func(r *http.Request) error {
+			q := r.URL.Query()
+			q.Set("site", "stackoverflow")
+			r.URL.RawQuery = q.Encode()
+			return nil
+		},
 		func(r *http.Request) error { r.Header.Set("X-Order", r.URL.Query().Get("site")); return nil },
 	}}})
 	s.SetToken(&Token{AccessToken: "tok", TokenType: "Bearer"})
