@@ -1,0 +1,240 @@
+package oauthtest
+
+import (
+	"crypto/rand"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Response types and modes of the authorization endpoint (RFC 6749 §3.1.1,
+// OAuth 2.0 Multiple Response Type Encoding Practices §2.1).
+const (
+	responseCode     = "code"
+	responseToken    = "token"
+	responseQuery    = "query"
+	responseFragment = "fragment"
+)
+
+// authCode is an issued authorization code (RFC 6749 §4.1.2).
+type authCode struct {
+	clientID      string
+	redirectURI   string
+	redirectGiven bool // the request named redirect_uri explicitly
+	scope         string
+	nonce         string
+	challenge     string
+	method        string
+	user          User
+	expiresAt     time.Time
+	used          bool
+	grantID       string // the grant that tokens from this code belong to
+}
+
+// authorizeReply is where and how an authorization response is sent.
+type authorizeReply struct {
+	redirectURI string
+	mode        string
+	state       string
+}
+
+// handleAuthorize serves the authorization endpoint (RFC 6749 §3.1). Errors
+// about the client or its redirect URI are shown to the user agent; all
+// others are sent back to the client by redirect (RFC 6749 §4.1.2.1).
+func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
+	params, e := authorizeParams(r)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	c, redirectURI, e := s.authorizeClient(params)
+	if e != nil {
+		writeError(w, e)
+		return
+	}
+	req := AuthorizationRequest{
+		ClientID:            c.ID,
+		RedirectURI:         redirectURI,
+		ResponseType:        params.Get("response_type"),
+		Scope:               params.Get("scope"),
+		State:               params.Get("state"),
+		Nonce:               params.Get("nonce"),
+		CodeChallenge:       params.Get("code_challenge"),
+		CodeChallengeMethod: params.Get("code_challenge_method"),
+		ResponseMode:        params.Get("response_mode"),
+		Params:              params,
+	}
+	reply := authorizeReply{redirectURI: redirectURI, mode: defaultMode(req.ResponseType), state: req.State}
+	if e := s.validateAuthorization(c, &req, &reply); e != nil {
+		s.redirect(w, r, reply, errorParams(e.code, e.description))
+		return
+	}
+	s.approve(w, r, c, req, reply)
+}
+
+func authorizeParams(r *http.Request) (url.Values, *oauthError) {
+	switch r.Method {
+	case http.MethodGet:
+		q := r.URL.Query()
+		return q, checkRepeated(q)
+	case http.MethodPost:
+		return parseForm(r)
+	}
+	return nil, &oauthError{status: http.StatusMethodNotAllowed,
+		code: errInvalidRequest, description: "method must be GET or POST"}
+}
+
+// authorizeClient identifies the client and the redirect URI to use, which
+// must exactly match a registered one (RFC 6749 §3.1.2.3).
+func (s *Server) authorizeClient(params url.Values) (*Client, string, *oauthError) {
+	id := params.Get("client_id")
+	if id == "" {
+		return nil, "", errorf(errInvalidRequest, "client_id required")
+	}
+	c, ok := s.client(id)
+	if !ok {
+		return nil, "", errorf(errInvalidRequest, "unknown client %q", id)
+	}
+	uri := params.Get("redirect_uri")
+	switch {
+	case uri != "" && slices.Contains(c.RedirectURIs, uri):
+		return c, uri, nil
+	case uri != "":
+		return nil, "", errorf(errInvalidRequest, "redirect_uri %q not registered", uri)
+	case len(c.RedirectURIs) == 1:
+		return c, c.RedirectURIs[0], nil
+	}
+	return nil, "", errorf(errInvalidRequest, "redirect_uri required")
+}
+
+func defaultMode(responseType string) string {
+	if responseType == responseToken {
+		return responseFragment
+	}
+	return responseQuery
+}
+
+// validateAuthorization checks the request and fills in the granted scope,
+// the PKCE method and the response mode.
+func (s *Server) validateAuthorization(c *Client, req *AuthorizationRequest, reply *authorizeReply) *oauthError {
+	var grantType string
+	switch req.ResponseType {
+	case "":
+		return errorf(errInvalidRequest, "response_type required")
+	case responseCode:
+		grantType = grantAuthorizationCode
+	case responseToken:
+		grantType = grantImplicit
+	default:
+		return errorf(errUnsupportedResponseType, "unsupported response_type %q", req.ResponseType)
+	}
+	switch req.ResponseMode {
+	case "":
+	case responseFragment:
+		reply.mode = responseFragment
+	case responseQuery:
+		if req.ResponseType == responseToken {
+			// Tokens must not be sent in the query (Multiple Response
+			// Type Encoding Practices §2.1).
+			return errorf(errInvalidRequest, "response_mode query not allowed with response_type token")
+		}
+	default:
+		return errorf(errInvalidRequest, "unsupported response_mode %q", req.ResponseMode)
+	}
+	if !c.allowsGrant(grantType) {
+		return errorf(errUnauthorizedClient, "client may not use the %s grant", grantType)
+	}
+	scope, e := grantedScope(c, req.Scope)
+	if e != nil {
+		return e
+	}
+	req.Scope = scope
+	if req.ResponseType == responseCode {
+		req.CodeChallengeMethod, e = checkChallenge(c, req.CodeChallenge, req.CodeChallengeMethod)
+	}
+	return e
+}
+
+// approve asks for the resource owner's decision and sends the response.
+func (s *Server) approve(w http.ResponseWriter, r *http.Request, c *Client, req AuthorizationRequest, reply authorizeReply) {
+	dec := AuthorizationDecision{}
+	if s.Consent != nil {
+		dec = s.Consent(req)
+	}
+	if dec.Deny {
+		code := dec.Error
+		if code == "" {
+			code = errAccessDenied
+		}
+		s.redirect(w, r, reply, errorParams(code, dec.ErrorDescription))
+		return
+	}
+	user := s.user()
+	if dec.User != nil {
+		user = *dec.User
+	}
+	if req.ResponseType == responseToken {
+		// Implicit grant (RFC 6749 §4.2.2): no refresh token.
+		access, _ := s.issue(grant{client: c, user: &user, scope: req.Scope})
+		params := url.Values{}
+		for k, v := range s.tokenBody(access, nil) {
+			params.Set(k, formValue(v))
+		}
+		s.redirect(w, r, reply, params)
+		return
+	}
+	s.redirect(w, r, reply, url.Values{"code": {s.newCode(c, req, user)}})
+}
+
+func (s *Server) newCode(c *Client, req AuthorizationRequest, user User) string {
+	code := rand.Text()
+	ac := &authCode{
+		clientID:      c.ID,
+		redirectURI:   req.RedirectURI,
+		redirectGiven: req.Params.Has("redirect_uri"),
+		scope:         req.Scope,
+		nonce:         req.Nonce,
+		challenge:     req.CodeChallenge,
+		method:        req.CodeChallengeMethod,
+		user:          user,
+		expiresAt:     s.now().Add(durationOr(s.CodeTTL, defaultCodeTTL)),
+		grantID:       rand.Text(),
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.codes[code] = ac
+	return code
+}
+
+func errorParams(code, description string) url.Values {
+	v := url.Values{"error": {code}}
+	if description != "" {
+		v.Set("error_description", description)
+	}
+	return v
+}
+
+// redirect sends an authorization response to the client's redirect URI,
+// keeping the URI's own query (RFC 6749 §3.1.2), echoing state and adding
+// iss (RFC 9207 §2).
+func (s *Server) redirect(w http.ResponseWriter, r *http.Request, reply authorizeReply, params url.Values) {
+	if reply.state != "" {
+		params.Set("state", reply.state)
+	}
+	if !s.OmitIssuer {
+		params.Set("iss", s.issuer())
+	}
+	loc := reply.redirectURI
+	switch {
+	case reply.mode == responseFragment:
+		loc += "#" + params.Encode()
+	case strings.Contains(loc, "?"):
+		loc += "&" + params.Encode()
+	default:
+		loc += "?" + params.Encode()
+	}
+	noStore(w)
+	http.Redirect(w, r, loc, http.StatusFound)
+}

@@ -1,0 +1,46 @@
+package oauthtest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+)
+
+// Authorize plays the part of the user's browser: it sends the GET request
+// of an authorization URL, as built by the client under test, and returns
+// the Location the server redirects to without following it. That is the
+// client's callback URL with code and state in its query, with the token in
+// its fragment for response_type=token, or with error=... when the request
+// was denied or invalid in a way the client must hear about.
+//
+// It returns an error when the server does not redirect, which RFC 6749
+// §4.1.2.1 requires for an unknown client or a wrong redirect URI. The
+// request uses ctx and the server's [Server.Client].
+func (s *Server) Authorize(ctx context.Context, authURL string) (callbackURL string, err error) {
+	hc := *s.Client()
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
+	if err != nil {
+		return "", fmt.Errorf("oauthtest: authorization URL: %w", err)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return "", fmt.Errorf("oauthtest: authorization request: %w", err)
+	}
+	defer resp.Body.Close()
+	if loc := resp.Header.Get("Location"); resp.StatusCode/100 == 3 && loc != "" {
+		return loc, nil
+	}
+	var body struct {
+		Error       string `json:"error"`
+		Description string `json:"error_description"`
+	}
+	_ = json.NewDecoder(io.LimitReader(resp.Body, maxRequestBody)).Decode(&body)
+	if body.Error == "" {
+		return "", fmt.Errorf("oauthtest: authorization endpoint answered HTTP %d without redirect", resp.StatusCode)
+	}
+	return "", fmt.Errorf("oauthtest: authorization endpoint answered HTTP %d: %q %q",
+		resp.StatusCode, body.Error, body.Description)
+}

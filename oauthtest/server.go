@@ -1,0 +1,290 @@
+package oauthtest
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"time"
+)
+
+// Default values used when the corresponding [Server] field is zero.
+const (
+	defaultAccessTokenTTL = time.Hour
+	defaultCodeTTL        = time.Minute
+	defaultDeviceCodeTTL  = 10 * time.Minute
+	defaultDeviceInterval = 5 * time.Second
+	defaultExpiresField   = "expires_in"
+)
+
+// Format is the encoding of token endpoint responses.
+type Format int
+
+const (
+	// FormatJSON answers with application/json, as RFC 6749 §5.1 requires.
+	FormatJSON Format = iota
+	// FormatForm answers with application/x-www-form-urlencoded, as some
+	// providers (GitHub without an Accept header, Stack Exchange) do.
+	FormatForm
+)
+
+// A Server is an OAuth 2.0 authorization server listening on a loopback
+// address, for use in tests and demos.
+//
+// The exported fields other than URL configure the server. They must be set
+// before [Server.Start] or [Server.StartTLS] (or before the first request when
+// only [Server.Handler] is used) and must not change afterwards. Runtime
+// behaviour is changed through methods instead, such as [Server.InjectFault]
+// and [Server.RevokeAll].
+//
+// A Server is safe for concurrent use by multiple goroutines.
+type Server struct {
+	// URL is the base URL of the server, of the form http://ipaddr:port with
+	// no trailing slash. It is set by Start and StartTLS. When the server is
+	// only used through Handler, set URL to the base URL the handler is
+	// served at.
+	URL string
+
+	// Issuer is the issuer identifier, sent as "iss" in authorization
+	// responses (RFC 9207), in metadata and in introspection answers.
+	// If empty, URL is used.
+	Issuer string
+
+	// Now is the clock used for every expiry and for the device polling
+	// interval. Tests control time by setting it. If nil, time.Now is used.
+	Now func() time.Time
+
+	// AccessTokenTTL is the lifetime of access tokens. Zero means one hour.
+	// A negative value means access tokens never expire and expires_in is
+	// omitted from token responses.
+	AccessTokenTTL time.Duration
+
+	// RefreshTokenTTL is the lifetime of refresh tokens. Zero means refresh
+	// tokens never expire.
+	RefreshTokenTTL time.Duration
+
+	// CodeTTL is the lifetime of authorization codes. Zero means one minute.
+	CodeTTL time.Duration
+
+	// DeviceCodeTTL is the lifetime of device codes (RFC 8628). Zero means
+	// ten minutes.
+	DeviceCodeTTL time.Duration
+
+	// DeviceInterval is the minimum polling interval sent as "interval" in
+	// device authorization responses and enforced with slow_down. Zero
+	// means five seconds.
+	DeviceInterval time.Duration
+
+	// OmitDeviceInterval leaves "interval" out of device authorization
+	// responses; clients must then default to five seconds (RFC 8628 §3.2).
+	// The interval is still enforced.
+	OmitDeviceInterval bool
+
+	// RotateRefreshTokens makes the refresh_token grant issue a new refresh
+	// token each time; the presented one stops working. If false, a refresh
+	// response carries no refresh token and the old one stays valid.
+	RotateRefreshTokens bool
+
+	// NoRefreshTokens stops every grant from issuing refresh tokens. If
+	// false, the authorization_code, password and device_code grants issue
+	// one to clients allowed to use the refresh_token grant. The
+	// client_credentials grant never issues one (RFC 6749 §4.4.3).
+	NoRefreshTokens bool
+
+	// OmitIssuer leaves the "iss" parameter (RFC 9207) out of authorization
+	// responses and metadata. If false, it is sent.
+	OmitIssuer bool
+
+	// User is the resource owner: the one approved at the authorization
+	// endpoint, the one whose credentials the password grant accepts and the
+	// one described by the userinfo endpoint. If its Subject is empty,
+	// [DefaultUser] is used.
+	User User
+
+	// Consent decides, in place of the resource owner, on each valid
+	// authorization request. If nil, every request is approved for User.
+	// It may be called concurrently.
+	Consent func(AuthorizationRequest) AuthorizationDecision
+
+	// TokenResponseFormat is the encoding of token endpoint answers,
+	// successful or not. Zero means FormatJSON.
+	TokenResponseFormat Format
+
+	// ExpiresField is the name of the lifetime field in token responses and
+	// implicit grant redirects. If empty, "expires_in" is used; Stack
+	// Exchange, for example, uses "expires".
+	ExpiresField string
+
+	initOnce sync.Once
+	ts       *httptest.Server // set by Start and StartTLS
+	handler  http.Handler
+	done     chan struct{} // closed by Close: ends hanging faults
+	doneOnce sync.Once
+
+	mu       sync.Mutex // guards the fields below
+	started  bool
+	clients  map[string]*Client
+	tokens   map[string]*token
+	codes    map[string]*authCode
+	devices  map[string]*deviceAuth // by device code
+	userCode map[string]string      // normalized user code to device code
+	faults   []*faultState
+	requests []Request
+	counts   map[Endpoint]int
+}
+
+// NewServer starts and returns a new Server listening on 127.0.0.1 over
+// HTTP. The caller should call Close when finished, to shut it down.
+func NewServer() *Server {
+	s := NewUnstartedServer()
+	s.Start()
+	return s
+}
+
+// NewTLSServer starts and returns a new Server using TLS. Its Client method
+// returns an [http.Client] that trusts the server's certificate. The caller
+// should call Close when finished, to shut it down.
+func NewTLSServer() *Server {
+	s := NewUnstartedServer()
+	s.StartTLS()
+	return s
+}
+
+// NewUnstartedServer returns a new Server that is not started. Set its
+// configuration fields, then call Start or StartTLS.
+func NewUnstartedServer() *Server {
+	s := &Server{}
+	s.init()
+	return s
+}
+
+func (s *Server) init() {
+	s.initOnce.Do(func() {
+		s.done = make(chan struct{})
+		s.clients = make(map[string]*Client)
+		s.tokens = make(map[string]*token)
+		s.codes = make(map[string]*authCode)
+		s.devices = make(map[string]*deviceAuth)
+		s.userCode = make(map[string]string)
+		s.counts = make(map[Endpoint]int)
+		s.handler = s.newMux()
+	})
+}
+
+// Start starts the server on a loopback address over HTTP. It panics if the
+// server was already started.
+func (s *Server) Start() { s.start(false) }
+
+// StartTLS starts the server on a loopback address over HTTPS. It panics if
+// the server was already started.
+func (s *Server) StartTLS() { s.start(true) }
+
+func (s *Server) start(tls bool) {
+	s.init()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.started {
+		panic("oauthtest: server already started")
+	}
+	s.started = true
+	s.ts = httptest.NewUnstartedServer(s.handler)
+	if tls {
+		s.ts.StartTLS()
+	} else {
+		s.ts.Start()
+	}
+	s.URL = s.ts.URL
+}
+
+// Close shuts down the server. Requests held by a [Fault] with Hang or Delay
+// are released first; Close then blocks until all outstanding requests have
+// completed. Close may be called more than once.
+func (s *Server) Close() {
+	s.init()
+	s.doneOnce.Do(func() { close(s.done) })
+	if s.ts != nil {
+		s.ts.Close()
+	}
+}
+
+// Client returns an HTTP client configured for requests to the server. It
+// trusts the server's TLS certificate and closes its idle connections on
+// Close. It panics if the server was not started.
+func (s *Server) Client() *http.Client {
+	if s.ts == nil {
+		panic("oauthtest: Client called before Start")
+	}
+	return s.ts.Client()
+}
+
+// Handler returns the server's HTTP handler, so that it can be mounted in
+// another server. Set URL to the base URL it is served at.
+func (s *Server) Handler() http.Handler {
+	s.init()
+	return s.handler
+}
+
+// AuthorizationURL returns the URL of the authorization endpoint.
+func (s *Server) AuthorizationURL() string { return s.URL + pathAuthorize }
+
+// TokenURL returns the URL of the token endpoint.
+func (s *Server) TokenURL() string { return s.URL + pathToken }
+
+// RevocationURL returns the URL of the revocation endpoint (RFC 7009).
+func (s *Server) RevocationURL() string { return s.URL + pathRevoke }
+
+// IntrospectionURL returns the URL of the introspection endpoint (RFC 7662).
+func (s *Server) IntrospectionURL() string { return s.URL + pathIntrospect }
+
+// DeviceAuthorizationURL returns the URL of the device authorization
+// endpoint (RFC 8628 §3.1).
+func (s *Server) DeviceAuthorizationURL() string { return s.URL + pathDeviceAuthorization }
+
+// UserInfoURL returns the URL of the userinfo endpoint.
+func (s *Server) UserInfoURL() string { return s.URL + pathUserInfo }
+
+// ResourceURL returns the URL of the protected resource. It accepts any
+// method with a bearer token (RFC 6750 §2) and answers with a JSON object
+// holding the token's "sub", "scope" and "client_id", and the request's
+// "method", "query" parameters and, for a form body, "form" parameters, so
+// that tests can see what a client sent.
+func (s *Server) ResourceURL() string { return s.URL + pathResource }
+
+// MetadataURL returns the URL of the authorization server metadata
+// (RFC 8414 §3).
+func (s *Server) MetadataURL() string { return s.URL + pathMetadata }
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) issuer() string {
+	if s.Issuer != "" {
+		return s.Issuer
+	}
+	return s.URL
+}
+
+func (s *Server) user() User {
+	if s.User.Subject == "" {
+		return DefaultUser()
+	}
+	return s.User
+}
+
+func (s *Server) expiresField() string {
+	if s.ExpiresField != "" {
+		return s.ExpiresField
+	}
+	return defaultExpiresField
+}
+
+// durationOr returns d, or def when d is zero.
+func durationOr(d, def time.Duration) time.Duration {
+	if d == 0 {
+		return def
+	}
+	return d
+}
