@@ -55,14 +55,18 @@ func (s *Session) ExchangeAuthorizationResponse(ctx context.Context, callbackURL
 	if err != nil {
 		return nil, err
 	}
+	check := &IDTokenCheck{ResponseType: cmpOr(ar.ResponseType, "code"), Nonce: ar.Nonce, MaxAge: ar.MaxAge, Code: params.Get("code")}
 	if hasWord(ar.ResponseType, "token") && !hasWord(ar.ResponseType, "code") {
-		return s.implicitToken(params)
+		return s.implicitToken(ctx, params, check)
 	}
 	code := params.Get("code")
 	if code == "" {
 		return nil, ErrMissingCode
 	}
-	opts = append([]TokenOption{WithRedirectURL(ar.RedirectURL)}, opts...)
+	if err := s.validateFrontChannelIDToken(ctx, params, check); err != nil {
+		return nil, err
+	}
+	opts = append([]TokenOption{WithRedirectURL(ar.RedirectURL), idCheckOption{check}}, opts...)
 	if ar.CodeVerifier != "" {
 		opts = append([]TokenOption{WithCodeVerifier(ar.CodeVerifier)}, opts...)
 	}
@@ -121,7 +125,7 @@ func (s *Session) checkIssuer(params url.Values) error {
 
 // implicitToken builds the token of an implicit grant response (RFC 6749
 // section 4.2.2) and makes it the session's token.
-func (s *Session) implicitToken(params url.Values) (*Token, error) {
+func (s *Session) implicitToken(ctx context.Context, params url.Values, check *IDTokenCheck) (*Token, error) {
 	m := make(map[string]any, len(params))
 	for k := range params {
 		m[k] = params.Get(k)
@@ -136,6 +140,31 @@ func (s *Session) implicitToken(params url.Values) (*Token, error) {
 		return nil, fmt.Errorf("oauthkit: authorization response: %w", err)
 	}
 	setExpiry(tok, s.now())
+	c := *check
+	c.GrantType, c.Scopes = "implicit", s.cfg.Scopes
+	if err := s.validateIDToken(ctx, tok, c); err != nil {
+		return nil, err
+	}
 	s.store(tok)
 	return tok.Clone(), nil
 }
+
+// validateFrontChannelIDToken validates an ID token that came with the
+// code in a hybrid response (OIDC Core 3.3.2.12) before the code is used.
+func (s *Session) validateFrontChannelIDToken(ctx context.Context, params url.Values, check *IDTokenCheck) error {
+	idt := params.Get("id_token")
+	if idt == "" || s.cfg.IDTokenValidator == nil {
+		return nil
+	}
+	c := *check
+	c.GrantType, c.Scopes = "implicit", s.cfg.Scopes
+	if err := s.cfg.IDTokenValidator.ValidateIDToken(ctx, &Token{IDToken: idt, AccessToken: params.Get("access_token")}, c); err != nil {
+		return fmt.Errorf("oauthkit: authorization response id token: %w", err)
+	}
+	return nil
+}
+
+// idCheckOption carries the authorization request's facts to the exchange.
+type idCheckOption struct{ c *IDTokenCheck }
+
+func (o idCheckOption) applyToken(p *tokenParams) { p.idCheck = o.c }

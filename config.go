@@ -122,6 +122,12 @@ type Config struct {
 	// the Authorization header.
 	TokenPlacement TokenPlacement
 
+	// IDTokenValidator, when set, validates every ID token the session
+	// receives before the token is accepted (the oidc package provides
+	// one). Nil: ID tokens are kept unverified; use the oidc package to
+	// validate them yourself.
+	IDTokenValidator IDTokenValidator
+
 	// Hooks adapt the session to non-compliant servers. Nil hooks do
 	// nothing.
 	Hooks Hooks

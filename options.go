@@ -37,6 +37,7 @@ type tokenParams struct {
 	auth                         ClientAuth
 	authName                     string
 	params                       url.Values
+	idCheck                      *IDTokenCheck // set by the authorization response path
 }
 
 type authURLFunc func(*authURLParams)

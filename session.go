@@ -193,6 +193,9 @@ func (s *Session) requestToken(ctx context.Context, grant Grant, p *tokenParams,
 	if old != nil {
 		keepOld(tok, old)
 	}
+	if err := s.validateIDToken(ctx, tok, s.idCheck(gt, p)); err != nil {
+		return nil, gt, err
+	}
 	s.log.DebugContext(ctx, "oauthkit: token issued", "grant_type", gt, "token", tok)
 	return tok, gt, nil
 }
@@ -235,4 +238,22 @@ func keepOld(tok, old *Token) {
 	if tok.Scope == "" {
 		tok.Scope = old.Scope
 	}
+	if tok.IDToken == "" {
+		tok.IDToken = old.IDToken
+	}
+}
+
+// idCheck describes the request behind a token for ID-token validation.
+func (s *Session) idCheck(gt string, p *tokenParams) IDTokenCheck {
+	c := IDTokenCheck{GrantType: gt, Scopes: s.cfg.Scopes}
+	if p.scopesSet {
+		c.Scopes = p.scopes
+	}
+	if p.idCheck != nil {
+		c.ResponseType, c.Nonce, c.MaxAge, c.Code = p.idCheck.ResponseType, p.idCheck.Nonce, p.idCheck.MaxAge, p.idCheck.Code
+		if p.idCheck.Scopes != nil {
+			c.Scopes = p.idCheck.Scopes
+		}
+	}
+	return c
 }
