@@ -106,6 +106,13 @@ type Config struct {
 	// and AuthMethod is ignored.
 	ClientAuth ClientAuth
 
+	// Grant, when set, is how the session gets a token by itself: on first
+	// use when it has none, and again when the token is due and there is no
+	// refresh token. Use it for service sessions, e.g. ClientCredentials()
+	// or a JWT-bearer grant. Nil: the session only renews tokens it was
+	// given or fetched (a client-credentials fetch is remembered).
+	Grant Grant
+
 	// PKCE selects the code challenge method for the authorization code
 	// grant. Zero: PKCES256.
 	PKCE PKCEMethod

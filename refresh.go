@@ -40,7 +40,7 @@ type plan struct {
 func (s *Session) tokenFor(ctx context.Context) (*tokenState, error) {
 	st := s.cur.Load()
 	if st == nil {
-		return nil, ErrNoToken
+		return s.firstToken(ctx)
 	}
 	now := s.now()
 	if !st.tok.Expired(now, s.leeway) {
@@ -56,6 +56,21 @@ func (s *Session) tokenFor(ctx context.Context) (*tokenState, error) {
 	}
 	if !started && !expired {
 		return st, nil
+	}
+	return f.wait(ctx)
+}
+
+// firstToken fetches a token with Config.Grant when the session has none.
+func (s *Session) firstToken(ctx context.Context) (*tokenState, error) {
+	if s.cfg.Grant == nil || s.cfg.TokenURL == "" {
+		return nil, ErrNoToken
+	}
+	f, _, err := s.join(ctx, &tokenState{}, nil, s.now())
+	if err != nil {
+		return nil, err
+	}
+	if f == nil {
+		return nil, ErrNoToken
 	}
 	return f.wait(ctx)
 }
@@ -111,6 +126,9 @@ func (s *Session) planFor(old *Token, manual *tokenParams) (*plan, error) {
 		}
 		return pl, nil
 	}
+	if s.cfg.Grant != nil {
+		return &plan{grant: s.cfg.Grant}, nil
+	}
 	return nil, nil
 }
 
@@ -152,7 +170,7 @@ func (s *Session) notify(ctx context.Context, tok, old *Token, refresh bool) err
 	u := TokenUpdate{Token: tok.Clone()}
 	if old != nil && refresh {
 		u.OldRefreshToken = old.RefreshToken
-	} else if old != nil {
+	} else if old != nil && old.AccessToken != "" {
 		u.OldAccessToken = old.AccessToken
 	}
 	if err := s.cfg.OnTokenUpdate(ctx, u); err != nil {

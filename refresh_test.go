@@ -395,3 +395,38 @@ func TestSession_Refresh_manual(t *testing.T) {
 		t.Errorf("updates = %d, want 1", len(up.list()))
 	}
 }
+
+func TestSession_configGrant(t *testing.T) {
+	t.Parallel()
+	rs := newRefreshServer(t)
+	clk := newClock()
+	var up updates
+	s := mustSession(t, Config{TokenURL: rs.URL + "/token", Now: clk.Now, Grant: ClientCredentials(), OnTokenUpdate: up.record})
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			resp, err := s.Get(t.Context(), rs.URL+"/api")
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		})
+	}
+	wg.Wait()
+	if rs.refreshes.Load() != 1 {
+		t.Errorf("token requests = %d, want 1 for the first use", rs.refreshes.Load())
+	}
+	clk.Add(2 * time.Hour)
+	resp, err := s.Get(t.Context(), rs.URL+"/api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if rs.refreshes.Load() != 2 {
+		t.Errorf("token requests = %d, want a re-fetch at expiry", rs.refreshes.Load())
+	}
+	if u := up.list(); len(u) != 2 || u[0].OldAccessToken != "" || u[1].OldAccessToken != "new" {
+		t.Errorf("updates = %v", u)
+	}
+}
