@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/oauthkit/oauthkit/jose"
 )
 
 // Names of the client authentication methods of RFC 7591 section 2 and
@@ -112,6 +114,17 @@ type Config struct {
 	// or a JWT-bearer grant. Nil: the session only renews tokens it was
 	// given or fetched (a client-credentials fetch is remembered).
 	Grant Grant
+
+	// ClientKey is the private key of private_key_jwt client
+	// authentication. Its KeyID, if any, goes in the assertion header.
+	ClientKey *jose.Key
+	// ClientAssertionAlg is the signing algorithm of client assertions.
+	// Zero: HS256 for client_secret_jwt, the key's default for
+	// private_key_jwt.
+	ClientAssertionAlg string
+	// ClientAssertionAudience is the aud of client assertions. Zero: the
+	// token endpoint URL.
+	ClientAssertionAudience string
 
 	// PKCE selects the code challenge method for the authorization code
 	// grant. Zero: PKCES256.

@@ -222,3 +222,10 @@ func (s *Session) Refresh(ctx context.Context, opts ...TokenOption) (*Token, err
 func WithRefreshToken(rt string) TokenOption {
 	return tokenFunc(func(p *tokenParams) { p.refreshToken = rt })
 }
+
+// Renewing reports whether a token renewal is in flight.
+func (s *Session) Renewing() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.flight != nil
+}

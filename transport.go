@@ -27,9 +27,14 @@ type Transport struct {
 
 // RoundTrip authorizes a copy of req and sends it with Base. Requests to
 // plain http hosts other than loopback are refused with
-// [ErrInsecureTransport] unless Config.InsecureAllowHTTP is set.
+// [ErrInsecureTransport] unless Config.InsecureAllowHTTP is set. A request
+// that follows a redirect to another host is sent without the token.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	s := t.Session
+	if crossOriginRedirect(req) {
+		// Never hand the token to another host a server redirects to.
+		return t.base().RoundTrip(req)
+	}
 	st, err := s.tokenFor(req.Context())
 	if err == nil {
 		err = checkURLTransport(req.URL, s.cfg.InsecureAllowHTTP)
@@ -45,6 +50,16 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	return t.base().RoundTrip(r2)
+}
+
+// crossOriginRedirect reports whether req follows a redirect away from the
+// scheme and host of the request the caller made.
+func crossOriginRedirect(req *http.Request) bool {
+	first := req
+	for first.Response != nil && first.Response.Request != nil {
+		first = first.Response.Request
+	}
+	return first != req && (first.URL.Host != req.URL.Host || first.URL.Scheme != req.URL.Scheme)
 }
 
 func (t *Transport) base() http.RoundTripper {

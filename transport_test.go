@@ -112,3 +112,32 @@ func TestTransport_protectedRequestHook(t *testing.T) {
 	}
 	_ = url.Values{}
 }
+
+func TestTransport_redirectToOtherHostDropsToken(t *testing.T) {
+	t.Parallel()
+	other := newFake(t, func(w http.ResponseWriter, r *http.Request) {})
+	var origin *fakeServer
+	origin = newFake(t, func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/away":
+			http.Redirect(w, r, strings.Replace(other.URL, "127.0.0.1", "localhost", 1)+"/x", http.StatusFound)
+		case "/here":
+			http.Redirect(w, r, origin.URL+"/final", http.StatusFound)
+		}
+	})
+	s := mustSession(t, Config{})
+	s.SetToken(&Token{AccessToken: "tok", TokenType: "Bearer"})
+	for _, path := range []string{"/away", "/here"} {
+		resp, err := s.Get(t.Context(), origin.URL+path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	if got := other.last(t).Header.Get("Authorization"); got != "" {
+		t.Errorf("token sent to another host after a redirect: %q", got)
+	}
+	if got := origin.last(t).Header.Get("Authorization"); got != "Bearer tok" {
+		t.Errorf("same-origin redirect lost the token: %q", got)
+	}
+}

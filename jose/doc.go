@@ -1,0 +1,52 @@
+// Package jose loads keys, signs JSON Web Signatures and verifies them
+// under an explicit policy, on top of github.com/go-jose/go-jose/v4.
+//
+// It serves the rest of oauthkit: client assertions for client_secret_jwt
+// and private_key_jwt (RFC 7523 section 2.2), the JWT-bearer grant (RFC
+// 7523 section 2.1), ID-token signature checks with a provider's remote
+// JWK Set, and the test authorization server in oauthtest.
+//
+// # Keys
+//
+// A [Key] is a private key, public key or HMAC secret with its JWK
+// metadata ("kid", "alg", "use"). Keys come from [NewKey], [ParsePrivateKeyPEM],
+// [ParsePublicKeyPEM], [ParseJWK] and [ParseJWKS]. A [KeySet] is a static
+// JWK Set; a [RemoteKeySet] fetches and caches one from a URL.
+//
+// # Signing and verifying
+//
+// [Sign] produces a compact JWS. [Verify] parses a compact JWS once, picks
+// candidate keys from a [KeySource] and checks the signature with the
+// standard library's crypto/rsa, crypto/ecdsa, crypto/ed25519 and
+// crypto/hmac. [UnsafeDecode] reads a token without any check, for tools.
+//
+// # Security
+//
+// Verify enforces, in this order: a well-formed compact JWS (the JSON
+// serialization, multiple signatures and JWE are refused); an "alg" in the
+// caller's allow-list, RS256 by default, and never "none"; no "crit"
+// header, since no extension is understood; and a key whose type fits the
+// algorithm, so that an HMAC algorithm is never checked with a public key
+// and an asymmetric algorithm never with a secret. Keys are never taken
+// from the token itself ("jku", "x5u", "x5c" and "jwk" are ignored).
+// Verify checks signatures only: claims are the caller's to validate.
+//
+// Key material never appears in the output of String, GoString, fmt verbs
+// or log/slog; [Key.MarshalJSON] does include private parts for a private
+// key, so publish [Key.Public] or a [KeySet], whose JSON form is public
+// only.
+//
+// # Concurrency
+//
+// All functions are safe for concurrent use. A [RemoteKeySet] is safe for
+// concurrent use by multiple goroutines and performs at most one fetch at
+// a time. A [Key] or [KeySet] must not be modified while in use.
+//
+// # RFCs
+//
+//   - RFC 7515, JSON Web Signature: https://www.rfc-editor.org/rfc/rfc7515
+//   - RFC 7517, JSON Web Key: https://www.rfc-editor.org/rfc/rfc7517
+//   - RFC 7518, JSON Web Algorithms: https://www.rfc-editor.org/rfc/rfc7518
+//   - RFC 8037, EdDSA for JOSE: https://www.rfc-editor.org/rfc/rfc8037
+//   - RFC 8725, JWT Best Current Practices: https://www.rfc-editor.org/rfc/rfc8725
+package jose
