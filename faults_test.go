@@ -79,12 +79,12 @@ func TestFaults_tokenEndpoint(t *testing.T) {
 			}
 			srv.InjectFault(withEndpoint(fc.fault, oauthtest.TokenEndpoint))
 
-			ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
+			ctx, cancel := context.WithTimeout(t.Context(), fc.timeout())
 			defer cancel()
 			_, err = s.FetchToken(ctx, oauthkit.Password(user.Username, user.Password))
 			fc.check(t, err, "token")
 
-			ctx2, cancel2 := context.WithTimeout(t.Context(), 300*time.Millisecond)
+			ctx2, cancel2 := context.WithTimeout(t.Context(), fc.timeout())
 			defer cancel2()
 			_, err = s.Refresh(ctx2)
 			if fc.fault.Hang {
@@ -104,6 +104,16 @@ func TestFaults_tokenEndpoint(t *testing.T) {
 			}
 		})
 	}
+}
+
+// timeout is short for a hanging server, where the deadline is the point,
+// and generous otherwise, so a slow machine does not turn a fault into a
+// timeout.
+func (fc faultCase) timeout() time.Duration {
+	if fc.fault.Hang {
+		return 300 * time.Millisecond
+	}
+	return 10 * time.Second
 }
 
 func withEndpoint(f oauthtest.Fault, ep oauthtest.Endpoint) oauthtest.Fault {

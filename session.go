@@ -215,7 +215,7 @@ func (s *Session) completeForm(gt string, form map[string][]string, p *tokenPara
 	case GrantTypeAuthorizationCode:
 		set("redirect_uri", cmpOr(p.redirect, s.cfg.RedirectURL))
 		set("code_verifier", p.verifier)
-	case GrantTypePassword, GrantTypeClientCredentials, GrantTypeDeviceCode:
+	case GrantTypePassword, GrantTypeClientCredentials:
 		set("scope", strings.Join(scopes, " "))
 	case GrantTypeRefreshToken:
 		if p.scopesSet {
