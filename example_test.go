@@ -348,3 +348,77 @@ func ExampleSession_Refresh() {
 	fmt.Println(err, newToken.AccessToken != token.AccessToken, newToken.RefreshToken == token.RefreshToken)
 	// Output: <nil> true true
 }
+
+// Seed: "Revoke and Introspect Token".
+func ExampleSession_Introspect() {
+	srv := oauthtest.NewServer()
+	defer srv.Close()
+	client := srv.RegisterClient(oauthtest.Client{})
+	s, _ := oauthkit.NewSession(oauthkit.Config{
+		ClientID: client.ID, ClientSecret: client.Secret, TokenURL: srv.TokenURL(),
+		RevocationURL: srv.RevocationURL(), IntrospectionURL: srv.IntrospectionURL(),
+	})
+	user := oauthtest.DefaultUser()
+	token, _ := s.FetchToken(context.Background(), oauthkit.Password(user.Username, user.Password))
+
+	info, err := s.Introspect(context.Background(), token.AccessToken)
+	fmt.Println(err, info.Active, info.Username, info.ClientID == client.ID)
+
+	// A per-call endpoint works too, as in Authlib's introspect_token(url, token=...).
+	info, _ = s.Introspect(context.Background(), token.RefreshToken,
+		oauthkit.WithEndpointURL(srv.IntrospectionURL()), oauthkit.WithTokenTypeHint(oauthkit.TokenTypeHintRefreshToken))
+	fmt.Println(info.Active)
+	// Output:
+	// <nil> true alice true
+	// true
+}
+
+// Seed: "Revoke and Introspect Token": revoking the session's refresh
+// token ends the grant and clears the session's token.
+func ExampleSession_Revoke() {
+	srv := oauthtest.NewServer()
+	defer srv.Close()
+	client := srv.RegisterClient(oauthtest.Client{})
+	s, _ := oauthkit.NewSession(oauthkit.Config{
+		ClientID: client.ID, ClientSecret: client.Secret, TokenURL: srv.TokenURL(),
+		RevocationURL: srv.RevocationURL(), IntrospectionURL: srv.IntrospectionURL(),
+	})
+	user := oauthtest.DefaultUser()
+	token, _ := s.FetchToken(context.Background(), oauthkit.Password(user.Username, user.Password))
+
+	err := s.Revoke(context.Background(), token.RefreshToken)
+	fmt.Println(err, s.Token() == nil)
+
+	info, _ := s.Introspect(context.Background(), token.AccessToken)
+	fmt.Println(info.Active)
+	// Output:
+	// <nil> true
+	// false
+}
+
+// The device authorization grant (RFC 8628): show the user the code, then
+// poll until they approve it.
+func ExampleSession_PollDeviceToken() {
+	srv := oauthtest.NewUnstartedServer()
+	srv.DeviceInterval = time.Second
+	srv.Start()
+	defer srv.Close()
+	client := srv.RegisterClient(oauthtest.Client{AuthMethod: oauthtest.AuthNone})
+	s, _ := oauthkit.NewSession(oauthkit.Config{
+		ClientID: client.ID, AuthMethod: oauthkit.AuthNone,
+		TokenURL: srv.TokenURL(), DeviceAuthURL: srv.DeviceAuthorizationURL(),
+	})
+	da, err := s.DeviceAuthorization(context.Background())
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(da.VerificationURI != "", da.UserCode != "")
+
+	srv.ApproveDevice(da.UserCode) // the user types the code on another device
+
+	tok, err := s.PollDeviceToken(context.Background(), da)
+	fmt.Println(err, tok.AccessToken != "")
+	// Output:
+	// true true
+	// <nil> true
+}
