@@ -1,0 +1,261 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/jose"
+	"github.com/oauthkit/oauthkit/oidc"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+)
+
+// clientFlags are the flags that describe the client and the server. A
+// saved profile supplies defaults; flags given on the command line win.
+type clientFlags struct {
+	profile string
+	// create lets -p name a profile that does not exist yet (login).
+	create     bool
+	p          profile
+	secretFile string
+	scopes     []string
+}
+
+func (cf *clientFlags) register(cmd *cobra.Command, profileHelp string) {
+	f := cmd.Flags()
+	f.StringVarP(&cf.profile, "profile", "p", "", profileHelp)
+	f.StringVar(&cf.p.Issuer, "issuer", "", "issuer URL: endpoints come from its discovery document")
+	f.StringVar(&cf.p.AuthURL, "auth-url", "", "authorization endpoint URL")
+	f.StringVar(&cf.p.TokenURL, "token-url", "", "token endpoint URL")
+	f.StringVar(&cf.p.RevocationURL, "revocation-url", "", "revocation endpoint URL (RFC 7009)")
+	f.StringVar(&cf.p.IntrospectionURL, "introspection-url", "", "introspection endpoint URL (RFC 7662)")
+	f.StringVar(&cf.p.DeviceAuthURL, "device-auth-url", "", "device authorization endpoint URL (RFC 8628)")
+	f.StringVar(&cf.p.UserInfoURL, "userinfo-url", "", "userinfo endpoint URL")
+	f.StringVar(&cf.p.ClientID, "client-id", "", "client identifier")
+	f.StringVar(&cf.secretFile, "client-secret-file", "", "file holding the client secret (or set OAUTHKIT_CLIENT_SECRET)")
+	f.StringArrayVar(&cf.scopes, "scope", nil, "scope to request; repeatable or space-separated")
+	f.StringVar(&cf.p.AuthMethod, "auth-method", "", "client authentication: "+strings.Join(authMethodNames(), ", "))
+	f.StringVar(&cf.p.KeyFile, "key-file", "", "private key (PEM or JWK) for private_key_jwt")
+}
+
+// authMethodNames lists the names --auth-method accepts.
+func authMethodNames() []string {
+	names := []string{oauthkit.ClientSecretBasic, oauthkit.ClientSecretPost, oauthkit.AuthNone,
+		oauthkit.ClientSecretJWT, oauthkit.PrivateKeyJWT}
+	for n := range customAuthMethods {
+		names = append(names, n)
+	}
+	slices.Sort(names[5:])
+	return names
+}
+
+// customAuthMethods are client authentication methods outside the
+// standards that --auth-method selects by name.
+var customAuthMethods = map[string]oauthkit.ClientAuth{
+	"client_secret_uri": clientSecretURI,
+}
+
+// resolve merges the saved profile (if -p names one) under the flags.
+func (cf *clientFlags) resolve(a *app) (*profile, error) {
+	p := cf.p
+	if len(cf.scopes) > 0 {
+		p.Scopes = splitScopes(cf.scopes)
+	}
+	if cf.profile != "" {
+		st, err := a.store()
+		if err != nil {
+			return nil, err
+		}
+		saved, err := st.loadProfile(cf.profile)
+		switch {
+		case err == nil:
+			mergeProfile(&p, saved)
+		case !cf.create || !errors.Is(err, errNoProfile):
+			return nil, err
+		}
+	}
+	secret, err := a.clientSecret(cf.secretFile)
+	if err != nil {
+		return nil, err
+	}
+	if secret != "" {
+		p.ClientSecret = secret
+	}
+	if p.ClientID == "" {
+		return nil, usageError{errors.New("no client id: give --client-id or --profile")}
+	}
+	return &p, nil
+}
+
+// mergeProfile fills the empty fields of p from saved.
+func mergeProfile(p, saved *profile) {
+	fill := func(dst *string, v string) {
+		if *dst == "" {
+			*dst = v
+		}
+	}
+	fill(&p.Issuer, saved.Issuer)
+	fill(&p.AuthURL, saved.AuthURL)
+	fill(&p.TokenURL, saved.TokenURL)
+	fill(&p.RevocationURL, saved.RevocationURL)
+	fill(&p.IntrospectionURL, saved.IntrospectionURL)
+	fill(&p.DeviceAuthURL, saved.DeviceAuthURL)
+	fill(&p.UserInfoURL, saved.UserInfoURL)
+	fill(&p.ClientID, saved.ClientID)
+	fill(&p.ClientSecret, saved.ClientSecret)
+	fill(&p.AuthMethod, saved.AuthMethod)
+	fill(&p.KeyFile, saved.KeyFile)
+	fill(&p.Grant, saved.Grant)
+	if len(p.Scopes) == 0 {
+		p.Scopes = slices.Clone(saved.Scopes)
+	}
+}
+
+func splitScopes(in []string) []string {
+	var out []string
+	for _, s := range in {
+		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' }) {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// clientSecret reads the secret from --client-secret-file or
+// OAUTHKIT_CLIENT_SECRET. A secret is never a flag value, so it does not
+// end up in shell history or in the process list.
+func (a *app) clientSecret(file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", usageError{fmt.Errorf("reading --client-secret-file: %w", err)}
+		}
+		return string(bytes.TrimRight(b, "\r\n")), nil
+	}
+	return a.getenv("OAUTHKIT_CLIENT_SECRET"), nil
+}
+
+// prompt asks for a secret on the terminal without echoing it; ok is
+// false when stdin is not a terminal.
+func (a *app) prompt(label string) (secret string, ok bool, err error) {
+	f, isFile := a.stdin.(*os.File)
+	if !isFile || !term.IsTerminal(int(f.Fd())) {
+		return "", false, nil
+	}
+	fmt.Fprintf(a.stderr, "%s: ", label)
+	b, err := term.ReadPassword(int(f.Fd()))
+	fmt.Fprintln(a.stderr)
+	if err != nil {
+		return "", false, err
+	}
+	return strings.TrimSpace(string(b)), true, nil
+}
+
+// httpClient returns the client of every request of a command: the
+// command's own transport, logged with --verbose.
+func (a *app) httpClient() *http.Client {
+	var rt http.RoundTripper = a.transport
+	if a.verbose {
+		rt = &logTransport{base: a.transport, w: a.stderr, red: redactor{show: a.showSecrets}, style: style{on: a.useColour(a.stderr)}}
+	}
+	return &http.Client{Transport: rt}
+}
+
+// config builds the session configuration of p; with an issuer, the
+// endpoints and ID token validation come from its discovery document.
+func (a *app) config(ctx context.Context, p *profile) (oauthkit.Config, error) {
+	cfg := oauthkit.Config{
+		ClientID: p.ClientID, ClientSecret: p.ClientSecret,
+		AuthURL: p.AuthURL, TokenURL: p.TokenURL, RevocationURL: p.RevocationURL,
+		IntrospectionURL: p.IntrospectionURL, DeviceAuthURL: p.DeviceAuthURL,
+		Scopes: p.Scopes, AuthMethod: p.AuthMethod, AuthMethods: customAuthMethods,
+		HTTPClient: a.httpClient(), InsecureAllowHTTP: a.insecureTransport(),
+	}
+	if p.KeyFile != "" {
+		key, err := loadKey(p.KeyFile)
+		if err != nil {
+			return cfg, err
+		}
+		cfg.ClientKey = key
+	}
+	if p.Issuer == "" {
+		if cfg.AuthMethod == "" && cfg.ClientSecret == "" {
+			cfg.AuthMethod = oauthkit.AuthNone
+		}
+		return cfg, nil
+	}
+	prov, err := a.provider(ctx, p.Issuer, p.ClientID)
+	if err != nil {
+		return cfg, err
+	}
+	if p.UserInfoURL == "" {
+		p.UserInfoURL = prov.Metadata().UserInfoEndpoint
+	}
+	cfg, err = prov.Config(cfg)
+	return cfg, tried(err, "configuring the client from %s", p.Issuer)
+}
+
+func (a *app) provider(ctx context.Context, issuer, clientID string) (*oidc.Provider, error) {
+	prov, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{
+		HTTPClient: a.httpClient(), ClientID: clientID, InsecureAllowHTTP: a.insecureTransport(),
+	})
+	return prov, tried(err, "discovering %s", issuer)
+}
+
+// loadKey reads a private key in PEM or JWK form.
+func loadKey(file string) (*jose.Key, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("reading --key-file: %w", err)}
+	}
+	var key *jose.Key
+	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {
+		key, err = jose.ParseJWK(b)
+	} else {
+		key, err = jose.ParsePrivateKeyPEM(b)
+	}
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--key-file %s: %w", file, err)}
+	}
+	return key, nil
+}
+
+// session builds a session for p; when p comes from a saved profile, its
+// token is loaded and every renewal is saved back.
+func (a *app) session(ctx context.Context, cf *clientFlags, p *profile) (*oauthkit.Session, error) {
+	cfg, err := a.config(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	var tok *oauthkit.Token
+	if cf.profile != "" {
+		st, err := a.store()
+		if err != nil {
+			return nil, err
+		}
+		if tok, err = st.loadToken(cf.profile); err != nil && !errors.Is(err, errNoProfile) {
+			return nil, err
+		}
+		name := cf.profile
+		cfg.OnTokenUpdate = func(_ context.Context, u oauthkit.TokenUpdate) error {
+			return st.saveToken(name, u.Token)
+		}
+	}
+	s, err := oauthkit.NewSession(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if tok != nil {
+		s.SetToken(tok)
+	}
+	return s, nil
+}

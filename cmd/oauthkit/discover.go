@@ -1,0 +1,35 @@
+package main
+
+import (
+	"github.com/oauthkit/oauthkit/oidc"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) newDiscoverCmd() *cobra.Command {
+	var rfc8414 bool
+	cmd := &cobra.Command{
+		Use:   "discover ISSUER",
+		Short: "Print an issuer's metadata (OpenID Connect Discovery or RFC 8414)",
+		Long: `discover fetches the metadata document of ISSUER, checks that it names the
+same issuer, and prints it as JSON: /.well-known/openid-configuration, or
+/.well-known/oauth-authorization-server with --rfc8414.`,
+		Example: `  oauthkit discover https://accounts.google.com | jq .token_endpoint
+  oauthkit discover https://dev-123.okta.com/oauth2/default
+  oauthkit discover https://sso.example.com/realms/main
+  oauthkit discover --rfc8414 https://auth.example.com`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg := oidc.DiscoveryConfig{HTTPClient: a.httpClient(), InsecureAllowHTTP: a.insecureTransport()}
+			if rfc8414 {
+				cfg.Style = oidc.OAuthAuthorizationServer
+			}
+			m, err := oidc.Discover(cmd.Context(), args[0], cfg)
+			if err != nil {
+				return tried(err, "discovering %s", args[0])
+			}
+			return writeJSON(a.stdout, m)
+		},
+	}
+	cmd.Flags().BoolVar(&rfc8414, "rfc8414", false, "use the RFC 8414 location instead of OpenID Connect's")
+	return cmd
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/oauthkit/oauthkit/jose"
+	"github.com/spf13/cobra"
+)
+
+// asymmetricAlgs is the default allow-list of jwt decode --verify.
+var asymmetricAlgs = []string{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512,
+	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA}
+
+func (a *app) newJWTCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "jwt",
+		Short: "Work with JSON Web Tokens",
+		Args:  exactArgs(0),
+	}
+	cmd.AddCommand(a.newJWTDecodeCmd())
+	return cmd
+}
+
+type jwtFlags struct {
+	verify string
+	algs   []string
+}
+
+func (a *app) newJWTDecodeCmd() *cobra.Command {
+	jf := &jwtFlags{}
+	cmd := &cobra.Command{
+		Use:   "decode TOKEN",
+		Short: "Show a JWT's header and claims; --verify checks its signature",
+		Long: `decode prints the header and claims of a JWT (TOKEN, or - for stdin) and
+the times it carries (exp, iat, nbf, auth_time) in local time and relative
+to now. Without --verify nothing is checked: do not trust the claims.
+
+--verify checks the signature with the keys of a JWKS URL, or of a file
+holding a JWK, a JWK Set or a PEM public key, under an algorithm
+allow-list (--alg, default every asymmetric algorithm; never "none").
+Claims such as exp, iss and aud are shown, not validated.`,
+		Example: `  oauthkit jwt decode "$ID_TOKEN"
+  oauthkit token -p google -o json --show-secrets | jq -r .id_token | oauthkit jwt decode -
+  oauthkit jwt decode --verify https://www.googleapis.com/oauth2/v3/certs "$ID_TOKEN"
+  oauthkit jwt decode --verify ./public.pem --alg ES256 "$TOKEN"`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error { return a.decodeJWT(cmd.Context(), args[0], jf) },
+	}
+	cmd.Flags().StringVar(&jf.verify, "verify", "", "JWKS URL or key file to verify the signature with")
+	cmd.Flags().StringArrayVar(&jf.algs, "alg", nil, "allowed signature algorithm (repeatable)")
+	return cmd
+}
+
+func (a *app) decodeJWT(ctx context.Context, token string, jf *jwtFlags) error {
+	if token == "-" {
+		b, err := io.ReadAll(io.LimitReader(a.stdin, 1<<20))
+		if err != nil {
+			return err
+		}
+		token = string(b)
+	}
+	token = strings.TrimSpace(token)
+	h, payload, err := jose.UnsafeDecode(token)
+	if err != nil {
+		return usageError{fmt.Errorf("decoding the JWT: %w", err)}
+	}
+	verified := false
+	if jf.verify != "" {
+		keys, err := a.keySource(jf.verify)
+		if err != nil {
+			return err
+		}
+		algs := jf.algs
+		if len(algs) == 0 {
+			algs = asymmetricAlgs
+		}
+		if _, err := jose.Verify(ctx, token, keys, jose.VerifyOptions{Algorithms: algs}); err != nil {
+			return tried(err, "verifying the signature with %s", jf.verify)
+		}
+		verified = true
+	}
+	var claims map[string]any
+	dec := json.NewDecoder(bytes.NewReader(payload))
+	dec.UseNumber()
+	if err := dec.Decode(&claims); err != nil {
+		return usageError{fmt.Errorf("the JWT payload is not a JSON object: %w", err)}
+	}
+	header := map[string]any{"alg": h.Algorithm}
+	for k, v := range h.Extra {
+		header[k] = v
+	}
+	if h.KeyID != "" {
+		header["kid"] = h.KeyID
+	}
+	if h.Type != "" {
+		header["typ"] = h.Type
+	}
+	return a.printJWT(header, claims, verified)
+}
+
+func (a *app) printJWT(header, claims map[string]any, verified bool) error {
+	times := claimTimes(claims, time.Now())
+	if a.output == outputText {
+		h, _ := json.MarshalIndent(header, "", "  ")
+		c, _ := json.MarshalIndent(claims, "", "  ")
+		fmt.Fprintf(a.stdout, "header: %s\nclaims: %s\n", h, c)
+		for k, v := range times {
+			fmt.Fprintf(a.stdout, "%-9s %s\n", k+":", v)
+		}
+		fmt.Fprintf(a.stdout, "signature verified: %v\n", verified)
+		return nil
+	}
+	return writeJSON(a.stdout, map[string]any{"header": header, "claims": claims, "times": times, "verified": verified})
+}
+
+// claimTimes renders the NumericDate claims in local time, relative to
+// now.
+func claimTimes(claims map[string]any, now time.Time) map[string]string {
+	out := map[string]string{}
+	for _, k := range []string{"exp", "iat", "nbf", "auth_time"} {
+		n, ok := claims[k].(json.Number)
+		if !ok {
+			continue
+		}
+		secs, err := n.Float64()
+		if err != nil {
+			continue
+		}
+		t := time.Unix(int64(secs), 0)
+		out[k] = t.Local().Format(time.RFC3339) + " (" + relative(t, now) + ")"
+	}
+	return out
+}
+
+// keySource reads keys from a JWKS URL, or a JWK, JWK Set or PEM file.
+func (a *app) keySource(src string) (jose.KeySource, error) {
+	if strings.HasPrefix(src, "https://") || strings.HasPrefix(src, "http://") {
+		ks, err := jose.NewRemoteKeySet(jose.RemoteKeySetConfig{URL: src, HTTPClient: a.httpClient(), InsecureAllowHTTP: a.insecureTransport()})
+		return ks, tried(err, "--verify %s", src)
+	}
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--verify: %w", err)}
+	}
+	trimmed := bytes.TrimSpace(b)
+	if !bytes.HasPrefix(trimmed, []byte("{")) {
+		k, err := jose.ParsePublicKeyPEM(b)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--verify %s: %w", src, err)}
+		}
+		return &jose.KeySet{Keys: []*jose.Key{k}}, nil
+	}
+	if bytes.Contains(trimmed, []byte(`"keys"`)) {
+		ks, err := jose.ParseJWKS(b)
+		if err != nil {
+			return nil, usageError{fmt.Errorf("--verify %s: %w", src, err)}
+		}
+		return ks.Public(), nil
+	}
+	k, err := jose.ParseJWK(b)
+	if err != nil {
+		return nil, usageError{fmt.Errorf("--verify %s: %w", src, err)}
+	}
+	return &jose.KeySet{Keys: []*jose.Key{k.Public()}}, nil
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/oauthkit/oauthkit"
+	"github.com/spf13/cobra"
+)
+
+// Grants of login --grant.
+const (
+	grantAuthorizationCode = "authorization_code"
+	grantDeviceCode        = "device_code"
+	grantClientCredentials = "client_credentials"
+	grantPassword          = "password"
+)
+
+type loginFlags struct {
+	cf           clientFlags
+	grant        string
+	redirectPort int
+	noBrowser    bool
+	username     string
+	timeout      time.Duration
+}
+
+const loginExample = `  # GitHub (OAuth app with redirect http://127.0.0.1:8400/callback)
+  OAUTHKIT_CLIENT_SECRET=... oauthkit login --profile gh --client-id Iv1.abc \
+    --auth-url https://github.com/login/oauth/authorize \
+    --token-url https://github.com/login/oauth/access_token \
+    --redirect-port 8400 --scope "read:user user:email"
+
+  # Google, with OpenID Connect discovery
+  oauthkit login --profile google --issuer https://accounts.google.com \
+    --client-id 123.apps.googleusercontent.com --client-secret-file ~/.google-secret \
+    --scope "openid email profile"
+
+  # Okta or Keycloak: device flow for a public client
+  oauthkit login --profile kc --issuer https://sso.example.com/realms/main \
+    --client-id cli --auth-method none --grant device_code --scope openid
+
+  # A service with client credentials
+  OAUTHKIT_CLIENT_SECRET=... oauthkit login --profile svc --grant client_credentials \
+    --token-url https://auth.example.com/oauth2/token --client-id reporting --scope reports.read`
+
+func (a *app) newLoginCmd() *cobra.Command {
+	lf := &loginFlags{}
+	lf.cf.create = true
+	cmd := &cobra.Command{
+		Use:   "login",
+		Short: "Obtain a token, optionally saving it as a profile",
+		Long: `login obtains a token with the chosen grant and prints it.
+
+The authorization code grant (the default, with PKCE) listens on a loopback
+redirect URI, http://127.0.0.1:PORT/callback (RFC 8252): register it with
+the provider, with --redirect-port if the provider wants a fixed port. The
+browser opens on the authorization URL, or with --no-browser the URL is
+printed. The device_code grant prints a code to enter on another device.
+
+The client secret comes from --client-secret-file, OAUTHKIT_CLIENT_SECRET
+or a prompt on the terminal; never from a flag value. For the password
+grant, the password comes from OAUTHKIT_PASSWORD or a prompt.
+
+With --profile NAME the configuration and the token are saved, and later
+commands ("token", "request", "refresh", ...) use them with -p NAME; every
+refresh saves the new token.`,
+		Example: loginExample,
+		Args:    exactArgs(0),
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.runLogin(cmd.Context(), lf) },
+	}
+	lf.cf.register(cmd, "save the configuration and token under this name")
+	f := cmd.Flags()
+	f.StringVar(&lf.grant, "grant", "", "authorization_code (default), device_code, client_credentials or password")
+	f.IntVar(&lf.redirectPort, "redirect-port", 0, "port of the loopback redirect URI; 0 picks a free one")
+	f.BoolVar(&lf.noBrowser, "no-browser", false, "print the authorization URL instead of opening a browser")
+	f.StringVar(&lf.username, "username", "", "resource owner's name for the password grant")
+	f.DurationVar(&lf.timeout, "timeout", 5*time.Minute, "how long to wait for the user")
+	return cmd
+}
+
+func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
+	p, err := lf.cf.resolve(a)
+	if err != nil {
+		return err
+	}
+	grant := cmp.Or(lf.grant, p.Grant, grantAuthorizationCode)
+	if err := a.askSecret(p, grant); err != nil {
+		return err
+	}
+	cfg, err := a.config(ctx, p)
+	if err != nil {
+		return err
+	}
+	s, err := oauthkit.NewSession(cfg)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeoutCause(ctx, lf.timeout, errors.New("timed out waiting for the user"))
+	defer cancel()
+	tok, err := a.obtain(ctx, s, lf, grant)
+	if err != nil {
+		return err
+	}
+	if lf.cf.profile != "" {
+		p.Grant = grant
+		if err := a.saveLogin(lf.cf.profile, p, tok); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.stderr, "Saved as profile %q.\n", lf.cf.profile)
+	}
+	return a.printToken(tok, lf.cf.profile)
+}
+
+func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, grant string) (*oauthkit.Token, error) {
+	tokenURL := s.Config().TokenURL
+	switch grant {
+	case grantAuthorizationCode:
+		return a.loginCode(ctx, s, lf)
+	case grantDeviceCode:
+		return a.loginDevice(ctx, s)
+	case grantClientCredentials:
+		tok, err := s.FetchToken(ctx, oauthkit.ClientCredentials())
+		return tok, tried(err, "client credentials grant at %s", tokenURL)
+	case grantPassword:
+		if lf.username == "" {
+			return nil, usageError{errors.New("the password grant needs --username")}
+		}
+		pw, err := a.secret("OAUTHKIT_PASSWORD", "Password for "+lf.username)
+		if err != nil {
+			return nil, err
+		}
+		tok, err := s.FetchToken(ctx, oauthkit.Password(lf.username, pw))
+		return tok, tried(err, "password grant for %q at %s", lf.username, tokenURL)
+	}
+	return nil, usageError{fmt.Errorf("--grant %q: want authorization_code, device_code, client_credentials or password", grant)}
+}
+
+// askSecret prompts for the client secret when the client needs one and
+// none was given.
+func (a *app) askSecret(p *profile, grant string) error {
+	if p.ClientSecret != "" || p.KeyFile != "" {
+		return nil
+	}
+	switch p.AuthMethod {
+	case oauthkit.AuthNone, oauthkit.PrivateKeyJWT:
+		return nil
+	case "":
+		if grant != grantClientCredentials && grant != grantPassword {
+			return nil // a public client
+		}
+	}
+	secret, err := a.secret("OAUTHKIT_CLIENT_SECRET", "Client secret for "+p.ClientID)
+	p.ClientSecret = secret
+	return err
+}
+
+// secret reads env, or prompts on the terminal.
+func (a *app) secret(env, label string) (string, error) {
+	if v := a.getenv(env); v != "" {
+		return v, nil
+	}
+	v, ok, err := a.prompt(label)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return "", usageError{fmt.Errorf("%s needed: set %s or run on a terminal", label, env)}
+	}
+	return v, nil
+}
+
+func (a *app) saveLogin(name string, p *profile, tok *oauthkit.Token) error {
+	st, err := a.store()
+	if err != nil {
+		return err
+	}
+	if err := st.saveProfile(name, p); err != nil {
+		return tried(err, "saving profile %q", name)
+	}
+	return tried(st.saveToken(name, tok), "saving the token of profile %q", name)
+}
+
+// loginCode runs the authorization code grant on a loopback redirect.
+func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags) (*oauthkit.Token, error) {
+	lb, err := listenLoopback(lf.redirectPort)
+	if err != nil {
+		return nil, err
+	}
+	defer lb.close()
+	ar, err := s.AuthorizationURL(oauthkit.WithRedirectURL(lb.redirect))
+	if err != nil {
+		return nil, tried(err, "building the authorization URL")
+	}
+	if lf.noBrowser || openBrowser(ar.URL) != nil {
+		fmt.Fprintf(a.stderr, "Open this URL in your browser:\n\n  %s\n\n", ar.URL)
+	} else {
+		fmt.Fprintf(a.stderr, "Opened the browser; if it did not open, visit:\n\n  %s\n\n", ar.URL)
+	}
+	sp := a.startSpinner(a.stderr, "Waiting for the browser to come back to "+lb.redirect+" ...")
+	cb, err := lb.wait(ctx)
+	sp.Stop()
+	if err != nil {
+		return nil, tried(err, "waiting for the authorization response")
+	}
+	tok, err := s.ExchangeAuthorizationResponse(ctx, cb.url, *ar)
+	cb.reply <- err
+	return tok, tried(err, "authorization code grant at %s", s.Config().TokenURL)
+}
+
+// loginDevice runs the device authorization grant (RFC 8628).
+func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session) (*oauthkit.Token, error) {
+	da, err := s.DeviceAuthorization(ctx)
+	if err != nil {
+		return nil, tried(err, "device authorization at %s", s.Config().DeviceAuthURL)
+	}
+	fmt.Fprintf(a.stderr, "To sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
+	if da.VerificationURIComplete != "" {
+		fmt.Fprintf(a.stderr, "or open %s\n", da.VerificationURIComplete)
+	}
+	sp := a.startSpinner(a.stderr, "Waiting for approval ...")
+	tok, err := s.PollDeviceToken(ctx, da)
+	sp.Stop()
+	return tok, tried(err, "device code grant at %s", s.Config().TokenURL)
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+
+	"github.com/oauthkit/oauthkit"
+	"github.com/spf13/cobra"
+)
+
+// profileFlags registers the client flags of a command that works on a
+// saved profile, "default" unless -p says otherwise.
+func profileFlags(cmd *cobra.Command) *clientFlags {
+	cf := &clientFlags{}
+	cf.register(cmd, "profile to use")
+	return cf
+}
+
+// profileSession resolves cf (profile "default" when neither -p nor
+// --client-id is given) and builds its session.
+func (a *app) profileSession(ctx context.Context, cf *clientFlags) (*oauthkit.Session, *profile, error) {
+	if cf.profile == "" && cf.p.ClientID == "" {
+		cf.profile = "default"
+	}
+	p, err := cf.resolve(a)
+	if err != nil {
+		return nil, nil, err
+	}
+	s, err := a.session(ctx, cf, p)
+	return s, p, err
+}
+
+func (a *app) newTokenCmd() *cobra.Command {
+	var cf *clientFlags
+	cmd := &cobra.Command{
+		Use:   "token",
+		Short: "Print a valid access token, refreshing it first when due",
+		Long: `token prints the access token of a saved profile, refreshed first when it
+expires within a minute (the new token is saved). The default output is the
+bare token, so that it fits in a header:
+
+  curl -H "Authorization: Bearer $(oauthkit token -p gh)" https://api.github.com/user
+
+A client-credentials profile fetches a new token when the old one is due.`,
+		Example: `  oauthkit token -p gh
+  oauthkit token -p google -o header
+  eval "$(oauthkit token -p svc -o env)"; echo "$OAUTHKIT_EXPIRES_AT"
+  oauthkit token -p okta -o json | jq .expires_in`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, _, err := a.profileSession(cmd.Context(), cf)
+			if err != nil {
+				return err
+			}
+			tok, err := a.validToken(cmd.Context(), s, cf.profile)
+			if err != nil {
+				return err
+			}
+			if !cmd.Flags().Changed("output") {
+				_, err := a.stdout.Write([]byte(tok.AccessToken + "\n"))
+				return err
+			}
+			return a.printToken(tok, cf.profile)
+		},
+	}
+	cf = profileFlags(cmd)
+	return cmd
+}
+
+// validToken returns the session's token, renewed when due. A profile
+// saved from a client-credentials login fetches a new token itself.
+func (a *app) validToken(ctx context.Context, s *oauthkit.Session, profile string) (*oauthkit.Token, error) {
+	tok, err := s.ValidToken(ctx)
+	if errors.Is(err, oauthkit.ErrNoToken) || (errors.Is(err, oauthkit.ErrTokenExpired) && s.Token().RefreshToken == "") {
+		if pr, perr := a.savedGrant(profile); perr == nil && pr == grantClientCredentials {
+			tok, err = s.FetchToken(ctx, oauthkit.ClientCredentials())
+			if err == nil {
+				err = a.saveToken(profile, tok)
+			}
+		}
+	}
+	return tok, tried(err, "getting a valid token")
+}
+
+func (a *app) savedGrant(name string) (string, error) {
+	if name == "" {
+		return "", errNoProfile
+	}
+	st, err := a.store()
+	if err != nil {
+		return "", err
+	}
+	p, err := st.loadProfile(name)
+	if err != nil {
+		return "", err
+	}
+	return p.Grant, nil
+}
+
+func (a *app) saveToken(name string, tok *oauthkit.Token) error {
+	if name == "" {
+		return nil
+	}
+	st, err := a.store()
+	if err != nil {
+		return err
+	}
+	return st.saveToken(name, tok)
+}
+
+func (a *app) newRefreshCmd() *cobra.Command {
+	var cf *clientFlags
+	cmd := &cobra.Command{
+		Use:   "refresh",
+		Short: "Refresh the token of a profile now",
+		Long:  "refresh uses the refresh token of a saved profile, saves and prints the new token.",
+		Example: `  oauthkit refresh -p gh
+  oauthkit refresh -p google -o text`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			s, _, err := a.profileSession(cmd.Context(), cf)
+			if err != nil {
+				return err
+			}
+			if s.Token() == nil {
+				return tried(oauthkit.ErrNoToken, "refreshing profile %q", cf.profile)
+			}
+			tok, err := s.Refresh(cmd.Context())
+			if err != nil {
+				return tried(err, "refreshing the token at %s", s.Config().TokenURL)
+			}
+			return a.printToken(tok, cf.profile)
+		},
+	}
+	cf = profileFlags(cmd)
+	return cmd
+}

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+
+	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/jose"
+	"github.com/spf13/cobra"
+)
+
+func (a *app) newUserInfoCmd() *cobra.Command {
+	var cf *clientFlags
+	cmd := &cobra.Command{
+		Use:   "userinfo",
+		Short: "Print the claims of the userinfo endpoint",
+		Long: `userinfo calls the userinfo endpoint with the profile's access token
+(refreshed first when due) and prints the claims as JSON. With an issuer
+the endpoint comes from discovery, a signed answer is verified, and sub
+must match the ID token of the login; otherwise --userinfo-url is called.`,
+		Example: `  oauthkit userinfo -p google | jq .email
+  oauthkit userinfo -p gh --userinfo-url https://api.github.com/user`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			claims, err := a.userInfo(cmd.Context(), cf)
+			if err != nil {
+				return err
+			}
+			return writeJSON(a.stdout, claims)
+		},
+	}
+	cf = profileFlags(cmd)
+	return cmd
+}
+
+func (a *app) userInfo(ctx context.Context, cf *clientFlags) (map[string]any, error) {
+	s, p, err := a.profileSession(ctx, cf)
+	if err != nil {
+		return nil, err
+	}
+	tok, err := a.validToken(ctx, s, cf.profile)
+	if err != nil {
+		return nil, err
+	}
+	var claims map[string]any
+	if p.Issuer != "" {
+		prov, err := a.provider(ctx, p.Issuer, p.ClientID)
+		if err != nil {
+			return nil, err
+		}
+		ui, err := prov.UserInfo(ctx, tok, idTokenSubject(tok))
+		if err != nil {
+			return nil, tried(err, "fetching userinfo from %s", p.Issuer)
+		}
+		return claims, ui.Claims(&claims)
+	}
+	if p.UserInfoURL == "" {
+		return nil, usageError{errors.New("no userinfo endpoint: give --issuer or --userinfo-url")}
+	}
+	resp, err := s.Get(ctx, p.UserInfoURL)
+	if err != nil {
+		return nil, tried(err, "fetching userinfo from %s", p.UserInfoURL)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		return nil, tried(statusError{resp.StatusCode}, "fetching userinfo from %s", p.UserInfoURL)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&claims); err != nil {
+		return nil, tried(err, "decoding userinfo from %s", p.UserInfoURL)
+	}
+	return claims, nil
+}
+
+// idTokenSubject is the sub of the token's ID token, which was validated
+// when the token was obtained; "" without one.
+func idTokenSubject(tok *oauthkit.Token) string {
+	if tok.IDToken == "" {
+		return ""
+	}
+	_, payload, err := jose.UnsafeDecode(tok.IDToken)
+	if err != nil {
+		return ""
+	}
+	var c struct {
+		Sub string `json:"sub"`
+	}
+	_ = json.Unmarshal(payload, &c)
+	return c.Sub
+}
