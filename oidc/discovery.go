@@ -1,0 +1,297 @@
+package oidc
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"mime"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// maxBodyBytes bounds discovery and userinfo response bodies.
+const maxBodyBytes = 1 << 20
+
+// Well-known paths of OpenID Connect Discovery 1.0 section 4 and RFC 8414
+// section 3.
+const (
+	openIDConfigurationPath = "/.well-known/openid-configuration"
+	oauthServerPath         = "/.well-known/oauth-authorization-server"
+)
+
+// Metadata is a provider's metadata document: OpenID Connect Discovery
+// 1.0 section 3 or RFC 8414 section 2. Members without a field of their
+// own are kept in Extra.
+type Metadata struct {
+	Issuer                             string   `json:"issuer"`
+	AuthorizationEndpoint              string   `json:"authorization_endpoint,omitempty"`
+	TokenEndpoint                      string   `json:"token_endpoint,omitempty"`
+	UserInfoEndpoint                   string   `json:"userinfo_endpoint,omitempty"`
+	JWKSURL                            string   `json:"jwks_uri,omitempty"`
+	RevocationEndpoint                 string   `json:"revocation_endpoint,omitempty"`
+	IntrospectionEndpoint              string   `json:"introspection_endpoint,omitempty"`
+	DeviceAuthorizationEndpoint        string   `json:"device_authorization_endpoint,omitempty"`
+	EndSessionEndpoint                 string   `json:"end_session_endpoint,omitempty"`
+	ScopesSupported                    []string `json:"scopes_supported,omitempty"`
+	ResponseTypesSupported             []string `json:"response_types_supported,omitempty"`
+	GrantTypesSupported                []string `json:"grant_types_supported,omitempty"`
+	TokenEndpointAuthMethodsSupported  []string `json:"token_endpoint_auth_methods_supported,omitempty"`
+	TokenEndpointAuthSigningAlgs       []string `json:"token_endpoint_auth_signing_alg_values_supported,omitempty"`
+	CodeChallengeMethodsSupported      []string `json:"code_challenge_methods_supported,omitempty"`
+	IDTokenSigningAlgs                 []string `json:"id_token_signing_alg_values_supported,omitempty"`
+	UserInfoSigningAlgs                []string `json:"userinfo_signing_alg_values_supported,omitempty"`
+	AuthorizationResponseISSSupported  bool     `json:"authorization_response_iss_parameter_supported,omitempty"`
+	// Extra holds every other member, as decoded by encoding/json.
+	Extra map[string]any `json:"-"`
+}
+
+// metadataFields is Metadata without its methods, for decoding.
+type metadataFields Metadata
+
+// UnmarshalJSON decodes a metadata document, keeping unknown members in
+// Extra.
+func (m *Metadata) UnmarshalJSON(data []byte) error {
+	var f metadataFields
+	if err := json.Unmarshal(data, &f); err != nil {
+		return err
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(data, &all); err != nil {
+		return err
+	}
+	for _, k := range knownMetadataMembers {
+		delete(all, k)
+	}
+	if len(all) > 0 {
+		f.Extra = make(map[string]any, len(all))
+		for k, raw := range all {
+			var v any
+			_ = json.Unmarshal(raw, &v) // raw is valid JSON: it was just decoded
+			f.Extra[k] = v
+		}
+	}
+	*m = Metadata(f)
+	return nil
+}
+
+// MarshalJSON encodes the document with its Extra members.
+func (m Metadata) MarshalJSON() ([]byte, error) {
+	b, err := json.Marshal(metadataFields(m))
+	if err != nil || len(m.Extra) == 0 {
+		return b, err
+	}
+	var all map[string]any
+	if err := json.Unmarshal(b, &all); err != nil {
+		return nil, err
+	}
+	for k, v := range m.Extra {
+		if _, ok := all[k]; !ok {
+			all[k] = v
+		}
+	}
+	return json.Marshal(all)
+}
+
+// knownMetadataMembers are the JSON names of Metadata's fields.
+var knownMetadataMembers = []string{
+	"issuer", "authorization_endpoint", "token_endpoint", "userinfo_endpoint",
+	"jwks_uri", "revocation_endpoint", "introspection_endpoint",
+	"device_authorization_endpoint", "end_session_endpoint", "scopes_supported",
+	"response_types_supported", "grant_types_supported",
+	"token_endpoint_auth_methods_supported",
+	"token_endpoint_auth_signing_alg_values_supported",
+	"code_challenge_methods_supported", "id_token_signing_alg_values_supported",
+	"userinfo_signing_alg_values_supported",
+	"authorization_response_iss_parameter_supported",
+}
+
+// clone returns a deep copy of m.
+func (m *Metadata) clone() *Metadata {
+	c := *m
+	for _, s := range []*[]string{
+		&c.ScopesSupported, &c.ResponseTypesSupported, &c.GrantTypesSupported,
+		&c.TokenEndpointAuthMethodsSupported, &c.TokenEndpointAuthSigningAlgs,
+		&c.CodeChallengeMethodsSupported, &c.IDTokenSigningAlgs, &c.UserInfoSigningAlgs,
+	} {
+		*s = append([]string(nil), *s...)
+	}
+	c.Extra = maps.Clone(m.Extra)
+	return &c
+}
+
+// DiscoveryStyle selects the well-known location of the metadata
+// document.
+type DiscoveryStyle int
+
+// Discovery styles.
+const (
+	// OpenIDConfiguration appends /.well-known/openid-configuration to the
+	// issuer (OpenID Connect Discovery 1.0 section 4.1). The default.
+	OpenIDConfiguration DiscoveryStyle = iota
+	// OAuthAuthorizationServer inserts /.well-known/oauth-authorization-server
+	// between the issuer's host and its path (RFC 8414 section 3.1).
+	OAuthAuthorizationServer
+)
+
+// MetadataURL returns the URL of the metadata document of issuer in the
+// given style: for issuer https://example.com/tenant,
+// https://example.com/tenant/.well-known/openid-configuration (OpenID
+// Connect) or https://example.com/.well-known/oauth-authorization-server/tenant
+// (RFC 8414).
+func MetadataURL(issuer string, style DiscoveryStyle) (string, error) {
+	u, err := url.Parse(issuer)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return "", fmt.Errorf("%w: issuer %q is not an absolute http(s) URL", ErrInvalidConfig, issuer)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("%w: issuer %q has a query, fragment or user info", ErrInvalidConfig, issuer)
+	}
+	if style == OAuthAuthorizationServer {
+		u.Path = oauthServerPath + strings.TrimSuffix(u.Path, "/")
+		u.RawPath = ""
+		return u.String(), nil
+	}
+	return strings.TrimSuffix(issuer, "/") + openIDConfigurationPath, nil
+}
+
+// DiscoveryConfig configures [Discover].
+type DiscoveryConfig struct {
+	// Style selects the document location. Zero: [OpenIDConfiguration].
+	Style DiscoveryStyle
+	// HTTPClient fetches the document. Nil: [http.DefaultClient].
+	HTTPClient *http.Client
+	// IssuerValidator, when set, decides whether a document naming another
+	// issuer than the one asked for is acceptable; see [TenantIssuer]. Nil:
+	// the issuer must match exactly.
+	IssuerValidator IssuerValidator
+	// InsecureAllowHTTP permits an http issuer that is not loopback.
+	// Anyone on the network path can then substitute the provider's
+	// endpoints and keys. Only for development setups.
+	InsecureAllowHTTP bool
+}
+
+// Discover fetches and checks the metadata document of issuer. The
+// document's issuer must equal issuer exactly (OpenID Connect Discovery
+// section 4.3, RFC 8414 section 3.3) unless cfg.IssuerValidator accepts
+// it. The body is limited to 1 MiB; a status other than 200, an HTML page
+// or a body that is not a JSON object is a [*ResponseError] naming the
+// "discovery" endpoint.
+func Discover(ctx context.Context, issuer string, cfg DiscoveryConfig) (*Metadata, error) {
+	u, err := MetadataURL(issuer, cfg.Style)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkSecure(u, cfg.InsecureAllowHTTP); err != nil {
+		return nil, err
+	}
+	body, _, err := get(ctx, cfg.HTTPClient, "discovery", u, "", "application/json")
+	if err != nil {
+		return nil, err
+	}
+	var m Metadata
+	if err := json.Unmarshal(body, &m); err != nil {
+		return nil, &ResponseError{Endpoint: "discovery", URL: u, StatusCode: http.StatusOK, Body: bounded(body),
+			Err: fmt.Errorf("%w: %v", ErrInvalidMetadata, err)}
+	}
+	if err := checkDiscoveredIssuer(issuer, m.Issuer, cfg.IssuerValidator); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// checkDiscoveredIssuer compares the document's issuer with the one asked
+// for.
+func checkDiscoveredIssuer(want, got string, iv IssuerValidator) error {
+	if got == "" {
+		return fmt.Errorf("%w: no issuer", ErrInvalidMetadata)
+	}
+	if got == want {
+		return nil
+	}
+	if iv == nil {
+		return mismatch(ErrIssuerMismatch, got, want)
+	}
+	if err := iv.ValidateDiscoveredIssuer(want, got); err != nil {
+		return fmt.Errorf("%w: got %q for %q: %v", ErrIssuerMismatch, got, want, trimPrefix(err.Error()))
+	}
+	return nil
+}
+
+// get fetches u and returns a body of status 200 and its media type.
+// bearer, when set, is sent as a bearer token.
+func get(ctx context.Context, hc *http.Client, endpoint, u, bearer, accept string) ([]byte, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, "", &ResponseError{Endpoint: endpoint, URL: u, Err: err}
+	}
+	req.Header.Set("Accept", accept)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, "", &ResponseError{Endpoint: endpoint, URL: u, Err: err}
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	ct := resp.Header.Get("Content-Type")
+	rerr := &ResponseError{Endpoint: endpoint, URL: u, StatusCode: resp.StatusCode, ContentType: ct, Body: bounded(body)}
+	mt, _, _ := mime.ParseMediaType(ct)
+	switch {
+	case err != nil:
+		rerr.Err = err
+	case len(body) > maxBodyBytes:
+		rerr.Err = errors.New("body larger than 1 MiB")
+	case resp.StatusCode != http.StatusOK:
+		rerr.Err = errors.New("unexpected status")
+	case mt == "text/html" || looksLikeHTML(body):
+		rerr.Err = errors.New("html instead of json")
+	default:
+		return body, mt, nil
+	}
+	return nil, "", rerr
+}
+
+// looksLikeHTML reports whether body starts like an HTML page.
+func looksLikeHTML(body []byte) bool {
+	s := strings.TrimSpace(string(body[:min(len(body), 64)]))
+	return strings.HasPrefix(s, "<")
+}
+
+// bounded returns at most 1 KiB of b, copied.
+func bounded(b []byte) []byte {
+	return append([]byte(nil), b[:min(len(b), 1<<10)]...)
+}
+
+// checkSecure refuses a plain http URL to a host that is not loopback,
+// unless allowed.
+func checkSecure(raw string, allowHTTP bool) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("%w: %q: %v", ErrInvalidConfig, raw, err)
+	}
+	switch {
+	case u.Scheme == "https", allowHTTP && u.Scheme == "http":
+		return nil
+	case u.Scheme == "http" && isLoopback(u.Hostname()):
+		return nil
+	}
+	return fmt.Errorf("%w: %q is not https (InsecureAllowHTTP permits http)", ErrInvalidConfig, raw)
+}
+
+// isLoopback reports whether host is localhost or a loopback address.
+func isLoopback(host string) bool {
+	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}

@@ -1,0 +1,167 @@
+package oidc
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/oauthkit/oauthkit/jose"
+)
+
+// Sentinel errors, matchable with [errors.Is]. They are returned wrapped
+// with detail (what was expected and what was found), so compare with
+// errors.Is, never with ==. Each ID-token rule has its own sentinel, so a
+// caller can tell which rule a token broke.
+var (
+	// ErrInvalidSignature means the signature of an ID token (or a signed
+	// userinfo answer) could not be verified: bad signature, algorithm
+	// outside the allow-list, "none", no matching key, malformed JWS. The error also matches the jose
+	// sentinel that caused it, e.g. [jose.ErrAlgorithmNotAllowed].
+	ErrInvalidSignature = errors.New("oidc: invalid signature")
+	// ErrMalformedClaims means the signed payload is not a JSON object of
+	// well-typed claims.
+	ErrMalformedClaims = errors.New("oidc: malformed id token claims")
+	// ErrMissingClaim means a required claim (iss, sub, aud, exp, iat) is
+	// absent.
+	ErrMissingClaim = errors.New("oidc: missing claim")
+	// ErrInvalidIssuer means the token's iss is not the expected issuer.
+	ErrInvalidIssuer = errors.New("oidc: invalid issuer")
+	// ErrInvalidAudience means the token's aud does not contain the client
+	// id.
+	ErrInvalidAudience = errors.New("oidc: invalid audience")
+	// ErrInvalidAuthorizedParty means azp is present and not the client
+	// id, or absent although the token has several audiences.
+	ErrInvalidAuthorizedParty = errors.New("oidc: invalid authorized party")
+	// ErrTokenExpired means exp has passed (beyond the leeway).
+	ErrTokenExpired = errors.New("oidc: id token expired")
+	// ErrTokenNotYetValid means nbf is still in the future (beyond the
+	// leeway).
+	ErrTokenNotYetValid = errors.New("oidc: id token not yet valid")
+	// ErrIssuedInFuture means iat is in the future (beyond the leeway).
+	ErrIssuedInFuture = errors.New("oidc: id token issued in the future")
+	// ErrInvalidNonce means a nonce was sent and the token's nonce is
+	// missing or different.
+	ErrInvalidNonce = errors.New("oidc: invalid nonce")
+	// ErrInvalidAtHash means at_hash does not match the access token.
+	ErrInvalidAtHash = errors.New("oidc: invalid at_hash")
+	// ErrMissingAtHash means at_hash is absent where the flow requires it
+	// (an ID token issued with an access token from the authorization
+	// endpoint).
+	ErrMissingAtHash = errors.New("oidc: missing at_hash")
+	// ErrInvalidCHash means c_hash does not match the authorization code.
+	ErrInvalidCHash = errors.New("oidc: invalid c_hash")
+	// ErrMissingCHash means c_hash is absent in a hybrid-flow ID token
+	// from the authorization endpoint.
+	ErrMissingCHash = errors.New("oidc: missing c_hash")
+	// ErrAuthTimeRequired means auth_time is absent although max_age was
+	// requested or auth_time is required.
+	ErrAuthTimeRequired = errors.New("oidc: auth_time required")
+	// ErrAuthTooOld means the end user authenticated longer ago than the
+	// requested max_age (plus the leeway).
+	ErrAuthTooOld = errors.New("oidc: authentication too old")
+	// ErrSubjectMismatch means a sub differs from the expected subject:
+	// a userinfo response for another user, or a refreshed ID token for
+	// another subject.
+	ErrSubjectMismatch = errors.New("oidc: subject mismatch")
+	// ErrIssuerMismatch means a discovery document names an issuer other
+	// than the one it was fetched for (OpenID Connect Discovery section
+	// 4.3, RFC 8414 section 3.3).
+	ErrIssuerMismatch = errors.New("oidc: discovered issuer mismatch")
+	// ErrInvalidMetadata means a discovery document is unusable: not a
+	// JSON object, members of the wrong type, a missing issuer, or an
+	// endpoint that is not an absolute https URL.
+	ErrInvalidMetadata = errors.New("oidc: invalid provider metadata")
+	// ErrNoAuthMethod means [Provider.Config] found no client
+	// authentication method that both the provider and the client support.
+	ErrNoAuthMethod = errors.New("oidc: no usable client authentication method")
+	// ErrInvalidConfig means a configuration value is unusable.
+	ErrInvalidConfig = errors.New("oidc: invalid config")
+)
+
+// ResponseError is an answer from the discovery or userinfo endpoint that
+// is not a usable result: a status other than 200, an HTML page, a body
+// that is not JSON (or a JWT where one is allowed), or a body over 1 MiB.
+// Match it with [errors.As].
+type ResponseError struct {
+	// Endpoint names the endpoint: "discovery" or "userinfo".
+	Endpoint string
+	// URL is the URL that was fetched.
+	URL string
+	// StatusCode is the HTTP status, or zero when no answer came.
+	StatusCode int
+	// ContentType is the Content-Type of the answer.
+	ContentType string
+	// Body is the start of the response body (at most 1 KiB).
+	Body []byte
+	// Err is the underlying cause, if any; Unwrap returns it.
+	Err error
+}
+
+// Error returns one line naming the endpoint, URL, status and cause.
+func (e *ResponseError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "oidc: %s endpoint %s", e.Endpoint, e.URL)
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
+	}
+	if e.ContentType != "" {
+		fmt.Fprintf(&b, " (%s)", e.ContentType)
+	}
+	if e.Err != nil {
+		b.WriteString(": ")
+		b.WriteString(trimPrefix(e.Err.Error()))
+	}
+	if s := snippet(e.Body, 80); s != "" {
+		b.WriteString(": ")
+		b.WriteString(strconv.Quote(s))
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause.
+func (e *ResponseError) Unwrap() error { return e.Err }
+
+// signatureError wraps a jose verification error so that it matches both
+// ErrInvalidSignature and the jose sentinel, with one package prefix.
+type signatureError struct{ err error }
+
+func (e *signatureError) Error() string {
+	return "oidc: invalid signature: " + trimPrefix(e.err.Error())
+}
+
+func (e *signatureError) Unwrap() []error { return []error{ErrInvalidSignature, e.err} }
+
+// wrapVerifyError classifies an error of [jose.Verify]: a key-fetch
+// failure or a cancelled context is not a signature problem and is
+// returned as is (with the oidc prefix), anything else is one.
+func wrapVerifyError(err error) error {
+	if errors.Is(err, jose.ErrJWKSFetch) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("oidc: id token keys: %w", err)
+	}
+	return &signatureError{err: err}
+}
+
+// trimPrefix removes a leading package prefix, so that wrapped messages
+// carry one.
+func trimPrefix(s string) string {
+	for _, p := range []string{"oidc: ", "jose: ", "oauthkit: "} {
+		s = strings.TrimPrefix(s, p)
+	}
+	return s
+}
+
+// snippet returns the first n runes of b on one line, whitespace collapsed.
+func snippet(b []byte, n int) string {
+	s := strings.Join(strings.Fields(string(b)), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "..."
+	}
+	return s
+}
+
+// mismatch formats "got X, want Y" for a sentinel.
+func mismatch(sentinel error, got, want any) error {
+	return fmt.Errorf("%w: got %q, want %q", sentinel, got, want)
+}

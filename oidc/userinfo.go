@@ -1,0 +1,135 @@
+package oidc
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/jose"
+)
+
+// UserInfo is the answer of the userinfo endpoint (OpenID Connect Core
+// section 5.3.2) with its standard claims decoded. Other claims are read
+// with [UserInfo.Claims].
+type UserInfo struct {
+	// Subject is "sub".
+	Subject string
+	// Email is "email".
+	Email string
+	// EmailVerified is "email_verified", a boolean or the string "true".
+	EmailVerified bool
+	// Name is "name".
+	Name string
+	// GivenName is "given_name".
+	GivenName string
+	// FamilyName is "family_name".
+	FamilyName string
+	// PreferredUsername is "preferred_username".
+	PreferredUsername string
+	// Picture is "picture".
+	Picture string
+	// Locale is "locale".
+	Locale string
+	// Signed reports whether the answer was a signed JWT
+	// (application/jwt) whose signature was verified.
+	Signed bool
+
+	payload []byte
+}
+
+// Claims decodes all the claims into v with [json.Unmarshal]: a pointer
+// to the caller's struct, or to a map[string]any.
+func (u *UserInfo) Claims(v any) error {
+	if u.payload == nil {
+		return errors.New("oidc: userinfo has no claims")
+	}
+	return json.Unmarshal(u.payload, v)
+}
+
+// UserInfo fetches the claims about the end user that tok's access token
+// is for, with a GET and the token as a bearer token (RFC 6750 section
+// 2.1). A JSON answer is decoded as is; an application/jwt answer must be
+// signed by the provider's keys under its algorithm allow-list, and its
+// iss and aud, when present, must be the issuer and the configured
+// [ProviderConfig.ClientID].
+//
+// The answer's sub must equal expectedSubject, the sub of the ID token of
+// the same login ([ErrSubjectMismatch]), as OpenID Connect Core section
+// 5.3.2 requires: this is what stops a token substitution. Pass "" only
+// when there is no ID token to compare with; sub must then still be
+// present.
+func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSubject string) (*UserInfo, error) {
+	u := p.meta.UserInfoEndpoint
+	if u == "" {
+		return nil, fmt.Errorf("%w: the provider has no userinfo endpoint", ErrInvalidMetadata)
+	}
+	if tok == nil || tok.AccessToken == "" {
+		return nil, errors.New("oidc: userinfo: no access token")
+	}
+	if err := checkSecure(u, p.cfg.InsecureAllowHTTP); err != nil {
+		return nil, err
+	}
+	body, mt, err := get(ctx, p.cfg.HTTPClient, "userinfo", u, tok.AccessToken, "application/json, application/jwt")
+	if err != nil {
+		return nil, err
+	}
+	signed := mt == "application/jwt"
+	if signed {
+		if body, err = p.verifyUserInfoJWT(ctx, strings.TrimSpace(string(body))); err != nil {
+			return nil, err
+		}
+	}
+	var c profileClaims
+	if err := json.Unmarshal(body, &c); err != nil {
+		return nil, &ResponseError{Endpoint: "userinfo", URL: u, StatusCode: http.StatusOK, ContentType: mt,
+			Body: bounded(body), Err: fmt.Errorf("%w: %v", ErrMalformedClaims, err)}
+	}
+	if c.Sub == "" {
+		return nil, fmt.Errorf("%w: sub", ErrMissingClaim)
+	}
+	if expectedSubject != "" && c.Sub != expectedSubject {
+		return nil, mismatch(ErrSubjectMismatch, c.Sub, expectedSubject)
+	}
+	return &UserInfo{
+		Subject: c.Sub, Email: c.Email, EmailVerified: bool(c.EmailVerified), Name: c.Name,
+		GivenName: c.GivenName, FamilyName: c.FamilyName, PreferredUsername: c.PreferredUsername,
+		Picture: c.Picture, Locale: c.Locale, Signed: signed, payload: body,
+	}, nil
+}
+
+// verifyUserInfoJWT verifies a signed userinfo answer and checks iss and
+// aud when present (OpenID Connect Core section 5.3.2).
+func (p *Provider) verifyUserInfoJWT(ctx context.Context, raw string) ([]byte, error) {
+	if p.keys == nil {
+		return nil, fmt.Errorf("%w: signed userinfo but no jwks_uri", ErrInvalidMetadata)
+	}
+	vt, err := jose.Verify(ctx, raw, p.keys, jose.VerifyOptions{Algorithms: p.algs})
+	if err != nil {
+		return nil, wrapVerifyError(err)
+	}
+	var c struct {
+		Iss string   `json:"iss"`
+		Aud audience `json:"aud"`
+	}
+	if err := json.Unmarshal(vt.Payload, &c); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedClaims, err)
+	}
+	if c.Iss != "" {
+		if iv := p.cfg.IssuerValidator; iv != nil {
+			if err := iv.ValidateTokenIssuer(c.Iss, &UserInfo{payload: vt.Payload}); err != nil {
+				return nil, fmt.Errorf("%w: %q: %v", ErrInvalidIssuer, c.Iss, trimPrefix(err.Error()))
+			}
+		} else if c.Iss != p.meta.Issuer {
+			return nil, mismatch(ErrInvalidIssuer, c.Iss, p.meta.Issuer)
+		}
+	}
+	if len(c.Aud) > 0 && (p.cfg.ClientID == "" || !slices.Contains(c.Aud, p.cfg.ClientID)) {
+		return nil, fmt.Errorf("%w: got %q, want %q among them (ProviderConfig.ClientID)", ErrInvalidAudience, []string(c.Aud), p.cfg.ClientID)
+	}
+	return vt.Payload, nil
+}
