@@ -70,3 +70,20 @@ func TestSession_idTokenValidation(t *testing.T) {
 		})
 	}
 }
+
+// A refresh answer without an ID token keeps the old one and does not
+// validate it again (it may have expired since).
+func TestSession_refreshKeepsIDTokenUnvalidated(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, tokenJSON("a2", "", 3600))
+	v := &recordingValidator{err: errors.New("expired")}
+	s := mustSession(t, Config{TokenURL: srv.URL, Scopes: []string{"openid"}, IDTokenValidator: v})
+	s.SetToken(&Token{AccessToken: "a1", TokenType: "Bearer", RefreshToken: "r1", IDToken: "old.id.token"})
+	tok, err := s.Refresh(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.IDToken != "old.id.token" || len(v.checks) != 0 {
+		t.Errorf("IDToken = %q, validator calls = %d", tok.IDToken, len(v.checks))
+	}
+}

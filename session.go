@@ -190,11 +190,13 @@ func (s *Session) requestToken(ctx context.Context, grant Grant, p *tokenParams,
 	if err != nil {
 		return nil, gt, err
 	}
-	if old != nil {
-		keepOld(tok, old)
-	}
+	// Validate only what this response carried, before the old ID token
+	// is carried over.
 	if err := s.validateIDToken(ctx, tok, s.idCheck(gt, p)); err != nil {
 		return nil, gt, err
+	}
+	if old != nil {
+		keepOld(tok, old)
 	}
 	s.log.DebugContext(ctx, "oauthkit: token issued", "grant_type", gt, "token", tok)
 	return tok, gt, nil

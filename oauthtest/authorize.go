@@ -9,11 +9,9 @@ import (
 	"time"
 )
 
-// Response types and modes of the authorization endpoint (RFC 6749 §3.1.1,
-// OAuth 2.0 Multiple Response Type Encoding Practices §2.1).
+// Response modes of the authorization endpoint (OAuth 2.0 Multiple
+// Response Type Encoding Practices §2.1).
 const (
-	responseCode     = "code"
-	responseToken    = "token"
 	responseQuery    = "query"
 	responseFragment = "fragment"
 )
@@ -28,6 +26,7 @@ type authCode struct {
 	challenge     string
 	method        string
 	user          User
+	authTime      time.Time // when the user approved
 	expiresAt     time.Time
 	used          bool
 	grantID       string // the grant that tokens from this code belong to
@@ -38,6 +37,7 @@ type authorizeReply struct {
 	redirectURI string
 	mode        string
 	state       string
+	rt          responseType
 }
 
 // handleAuthorize serves the authorization endpoint (RFC 6749 §3.1). Errors
@@ -109,49 +109,45 @@ func (s *Server) authorizeClient(params url.Values) (*Client, string, *oauthErro
 	return nil, "", errorf(errInvalidRequest, "redirect_uri required")
 }
 
+// defaultMode is the response mode of a response type: query for "code"
+// alone, fragment whenever a token is sent (OAuth 2.0 Multiple Response
+// Type Encoding Practices §2.1, §5).
 func defaultMode(responseType string) string {
-	if responseType == responseToken {
+	if rt, ok := parseResponseType(responseType); ok && rt.fragment() {
 		return responseFragment
 	}
 	return responseQuery
 }
 
 // validateAuthorization checks the request and fills in the granted scope,
-// the PKCE method and the response mode.
+// the PKCE method and the response type and mode.
 func (s *Server) validateAuthorization(c *Client, req *AuthorizationRequest, reply *authorizeReply) *oauthError {
-	var grantType string
-	switch req.ResponseType {
-	case "":
+	if req.ResponseType == "" {
 		return errorf(errInvalidRequest, "response_type required")
-	case responseCode:
-		grantType = grantAuthorizationCode
-	case responseToken:
-		grantType = grantImplicit
-	default:
+	}
+	rt, ok := parseResponseType(req.ResponseType)
+	if !ok {
 		return errorf(errUnsupportedResponseType, "unsupported response_type %q", req.ResponseType)
 	}
-	switch req.ResponseMode {
-	case "":
-	case responseFragment:
-		reply.mode = responseFragment
-	case responseQuery:
-		if req.ResponseType == responseToken {
-			// Tokens must not be sent in the query (Multiple Response
-			// Type Encoding Practices §2.1).
-			return errorf(errInvalidRequest, "response_mode query not allowed with response_type token")
-		}
-	default:
-		return errorf(errInvalidRequest, "unsupported response_mode %q", req.ResponseMode)
+	reply.rt = rt
+	if e := checkResponseMode(rt, req.ResponseMode, reply); e != nil {
+		return e
 	}
-	if !c.allowsGrant(grantType) {
-		return errorf(errUnauthorizedClient, "client may not use the %s grant", grantType)
+	if rt.code && !c.allowsGrant(grantAuthorizationCode) {
+		return errorf(errUnauthorizedClient, "client may not use the %s grant", grantAuthorizationCode)
+	}
+	if rt.fragment() && !c.allowsGrant(grantImplicit) {
+		return errorf(errUnauthorizedClient, "client may not use the %s grant", grantImplicit)
 	}
 	scope, e := grantedScope(c, req.Scope)
 	if e != nil {
 		return e
 	}
 	req.Scope = scope
-	if req.ResponseType == responseCode {
+	if e := checkOpenID(rt, req); e != nil {
+		return e
+	}
+	if rt.code {
 		req.CodeChallengeMethod, e = checkChallenge(c, req.CodeChallenge, req.CodeChallengeMethod)
 	}
 	return e
@@ -175,20 +171,38 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, c *Client, req 
 	if dec.User != nil {
 		user = *dec.User
 	}
-	if req.ResponseType == responseToken {
-		// Implicit grant (RFC 6749 §4.2.2): no refresh token.
-		access, _ := s.issue(grant{client: c, user: &user, scope: req.Scope})
-		params := url.Values{}
-		for k, v := range s.tokenBody(access, nil) {
-			params.Set(k, formValue(v))
-		}
-		s.redirect(w, r, reply, params)
-		return
-	}
-	s.redirect(w, r, reply, url.Values{"code": {s.newCode(c, req, user)}})
+	s.redirect(w, r, reply, s.authorizationResponse(c, req, reply.rt, user))
 }
 
-func (s *Server) newCode(c *Client, req AuthorizationRequest, user User) string {
+// authorizationResponse issues what the response type asks for: a code
+// (RFC 6749 §4.1.2), an access token without refresh token (§4.2.2) and an
+// ID token (OpenID Connect Core 1.0 §3.2.2.5, §3.3.2.5), whose at_hash and
+// c_hash cover the access token and code sent with it.
+func (s *Server) authorizationResponse(c *Client, req AuthorizationRequest, rt responseType, user User) url.Values {
+	params := url.Values{}
+	authTime := s.now()
+	var code, access string
+	if rt.code {
+		code = s.newCode(c, req, user, authTime)
+		params.Set("code", code)
+	}
+	if rt.token {
+		t, _ := s.issue(grant{client: c, user: &user, scope: req.Scope, authTime: authTime})
+		for k, v := range s.tokenBody(t, nil) {
+			params.Set(k, formValue(v))
+		}
+		access = t.value
+	}
+	if rt.idToken {
+		params.Set("id_token", s.idToken(idTokenInput{
+			client: c, user: &user, scope: req.Scope, nonce: req.Nonce,
+			authTime: authTime, accessToken: access, code: code,
+		}))
+	}
+	return params
+}
+
+func (s *Server) newCode(c *Client, req AuthorizationRequest, user User, authTime time.Time) string {
 	code := rand.Text()
 	ac := &authCode{
 		clientID:      c.ID,
@@ -199,6 +213,7 @@ func (s *Server) newCode(c *Client, req AuthorizationRequest, user User) string 
 		challenge:     req.CodeChallenge,
 		method:        req.CodeChallengeMethod,
 		user:          user,
+		authTime:      authTime,
 		expiresAt:     s.now().Add(durationOr(s.CodeTTL, defaultCodeTTL)),
 		grantID:       rand.Text(),
 	}

@@ -26,26 +26,31 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*Client, 
 	if e != nil {
 		return nil, e
 	}
+	if cr.method == methodAssertion {
+		return s.assertionClient(r, form, cr)
+	}
 	c, ok := s.client(cr.id)
 	if !ok {
 		return nil, cr.fail("unknown client")
 	}
-	if cr.method == methodAssertion && (c.AuthMethod == ClientSecretJWT || c.AuthMethod == PrivateKeyJWT) {
-		cr.method = c.AuthMethod
-	}
 	if cr.method != c.AuthMethod {
 		return nil, cr.fail("client registered for " + c.AuthMethod + " authenticated with " + cr.method)
 	}
-	switch cr.method {
-	case ClientSecretJWT, PrivateKeyJWT:
-		return nil, cr.fail(cr.method + " is not supported yet")
-	case AuthNone:
+	if cr.method == AuthNone {
 		return c, nil
 	}
 	if subtle.ConstantTimeCompare([]byte(cr.secret), []byte(c.Secret)) != 1 {
 		return nil, cr.fail("wrong client secret")
 	}
 	return c, nil
+}
+
+// hasCredentials reports whether a request carries any client credentials
+// or client_id.
+func hasCredentials(r *http.Request, form url.Values) bool {
+	return r.Header.Get("Authorization") != "" || form.Has("client_id") || form.Has("client_secret") ||
+		form.Has("client_assertion") || form.Has("client_assertion_type") ||
+		r.URL.Query().Has("client_id") || r.URL.Query().Has("client_secret")
 }
 
 // presentedCredentials finds the client credentials in a request. A client
@@ -65,7 +70,7 @@ func presentedCredentials(r *http.Request, form url.Values) (credentials, *oauth
 	if q := r.URL.Query(); q.Has("client_secret") {
 		found = append(found, credentials{ClientSecretURI, q.Get("client_id"), q.Get("client_secret")})
 	}
-	if form.Has("client_assertion") {
+	if form.Has("client_assertion") || form.Has("client_assertion_type") {
 		found = append(found, credentials{method: methodAssertion, id: form.Get("client_id")})
 	}
 	switch len(found) {

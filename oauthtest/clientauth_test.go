@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"testing"
 
+	"github.com/oauthkit/oauthkit/jose"
 	"github.com/oauthkit/oauthkit/oauthtest"
 )
 
@@ -180,7 +181,7 @@ func TestClientAuthentication(t *testing.T) {
 			wantStatus: 401, wantError: "invalid_client",
 		},
 		{
-			name: "private_key_jwt not supported yet", method: oauthtest.PrivateKeyJWT,
+			name: "basic client sends an assertion",
 			build: func(form, _ url.Values, _ http.Header, c oauthtest.Client) {
 				form.Set("client_id", c.ID)
 				form.Set("client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
@@ -224,6 +225,10 @@ func TestRegisterClient_panics(t *testing.T) {
 		{"public with secret", oauthtest.Client{AuthMethod: oauthtest.AuthNone, Secret: "s"}},
 		{"relative redirect", oauthtest.Client{RedirectURIs: []string{"/cb"}}},
 		{"redirect with fragment", oauthtest.Client{RedirectURIs: []string{"http://x/cb#f"}}},
+		{"private_key_jwt without key", oauthtest.Client{AuthMethod: oauthtest.PrivateKeyJWT}},
+		{"private_key_jwt with empty JWKS", oauthtest.Client{AuthMethod: oauthtest.PrivateKeyJWT, JWKS: &jose.KeySet{}}},
+		{"symmetric PublicKey", oauthtest.Client{AuthMethod: oauthtest.PrivateKeyJWT, PublicKey: &jose.Key{Key: make([]byte, 32)}}},
+		{"short client_secret_jwt secret", oauthtest.Client{AuthMethod: oauthtest.ClientSecretJWT, Secret: "short"}},
 	}
 	srv := newServer(t, nil)
 	srv.RegisterClient(oauthtest.Client{ID: "dup"})

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/url"
 	"slices"
+
+	"github.com/oauthkit/oauthkit/jose"
 )
 
 // Client authentication methods (RFC 7591 §2, token_endpoint_auth_method),
@@ -16,12 +18,13 @@ const (
 	ClientSecretPost = "client_secret_post"
 	// AuthNone is a public client: client_id only, no secret.
 	AuthNone = "none"
-	// ClientSecretJWT is a JWT assertion signed with the secret (RFC 7523).
-	// Not verified yet: requests are rejected with invalid_client.
+	// ClientSecretJWT is a JWT assertion (RFC 7523 §2.2) signed with
+	// HS256, HS384 or HS512 keyed with the client secret (OpenID Connect
+	// Core 1.0 §9).
 	ClientSecretJWT = "client_secret_jwt"
-	// PrivateKeyJWT is a JWT assertion signed with a private key
-	// (RFC 7523). Not verified yet: requests are rejected with
-	// invalid_client.
+	// PrivateKeyJWT is a JWT assertion (RFC 7523 §2.2) signed with the
+	// client's private key, verified with [Client.JWKS] or
+	// [Client.PublicKey] (OpenID Connect Core 1.0 §9).
 	PrivateKeyJWT = "private_key_jwt"
 	// ClientSecretURI is a non-standard method that sends client_id and
 	// client_secret as URL query parameters of the POST request, as some
@@ -37,6 +40,8 @@ const (
 	grantClientCredentials = "client_credentials"
 	grantRefreshToken      = "refresh_token"
 	grantDeviceCode        = "urn:ietf:params:oauth:grant-type:device_code"
+	grantJWTBearer         = "urn:ietf:params:oauth:grant-type:jwt-bearer"     // RFC 7523 §2.1
+	grantTokenExchange     = "urn:ietf:params:oauth:grant-type:token-exchange" // RFC 8693 §2.1
 )
 
 // A Client is an OAuth 2.0 client registered with a [Server].
@@ -45,7 +50,10 @@ type Client struct {
 	ID string
 
 	// Secret is the client secret. If empty, RegisterClient generates one,
-	// unless AuthMethod is AuthNone, whose clients have no secret.
+	// unless AuthMethod is AuthNone or PrivateKeyJWT, whose clients have
+	// no secret. For ClientSecretJWT it must be at least 32 bytes long,
+	// the HS256 minimum (RFC 7518 §3.2); generated ones are 78 bytes, long
+	// enough for HS512 too.
 	Secret string
 
 	// RedirectURIs are the registered redirection URIs, compared by exact
@@ -61,10 +69,23 @@ type Client struct {
 	// The server accepts only the registered method.
 	AuthMethod string
 
+	// JWKS holds the public keys that verify a PrivateKeyJWT client's
+	// assertions. RegisterClient keeps only the public halves of its keys.
+	// A PrivateKeyJWT client needs JWKS, PublicKey or both.
+	JWKS *jose.KeySet
+
+	// PublicKey is a PrivateKeyJWT client's key, for a client with one
+	// key. A private key may be given: only its public half is kept.
+	PublicKey *jose.Key
+
 	// GrantTypes lists the grants the client may use: "authorization_code",
-	// "implicit", "password", "client_credentials", "refresh_token" and
-	// "urn:ietf:params:oauth:grant-type:device_code". Refresh tokens are
-	// only issued to clients allowed "refresh_token". Nil means all.
+	// "implicit", "password", "client_credentials", "refresh_token",
+	// "urn:ietf:params:oauth:grant-type:device_code",
+	// "urn:ietf:params:oauth:grant-type:jwt-bearer" and
+	// "urn:ietf:params:oauth:grant-type:token-exchange". The implicit grant
+	// covers every response type that returns a token or ID token from the
+	// authorization endpoint. Refresh tokens are only issued to clients
+	// allowed "refresh_token". Nil means all.
 	GrantTypes []string
 
 	// Scopes lists the scopes the client may request; other scopes are
@@ -160,13 +181,23 @@ type AuthorizationDecision struct {
 
 // RegisterClient registers c and returns the registered copy, with ID and
 // Secret filled in when they were empty. It panics if a client with the same
-// ID exists, if AuthMethod is unknown, if a public client has a secret, or if
-// a redirect URI is not an absolute URI without a fragment (RFC 6749 §3.1.2).
+// ID exists, if AuthMethod is unknown, if a public client has a secret, if
+// a client_secret_jwt secret is too short, if a private_key_jwt client has
+// no public key, or if a redirect URI is not an absolute URI without a
+// fragment (RFC 6749 §3.1.2).
 func (s *Server) RegisterClient(c Client) Client {
 	s.init()
 	c.RedirectURIs = slices.Clone(c.RedirectURIs)
 	c.GrantTypes = slices.Clone(c.GrantTypes)
 	c.Scopes = slices.Clone(c.Scopes)
+	if c.JWKS != nil {
+		c.JWKS = c.JWKS.Public()
+	}
+	if c.PublicKey != nil {
+		if c.PublicKey = c.PublicKey.Public(); c.PublicKey == nil {
+			panic("oauthtest: client PublicKey must be an RSA, ECDSA or Ed25519 key")
+		}
+	}
 	if c.AuthMethod == "" {
 		c.AuthMethod = ClientSecretBasic
 	}
@@ -174,7 +205,11 @@ func (s *Server) RegisterClient(c Client) Client {
 	if c.ID == "" {
 		c.ID = "client-" + rand.Text()
 	}
-	if c.Secret == "" && !c.public() {
+	switch {
+	case c.Secret != "" || c.public() || c.AuthMethod == PrivateKeyJWT:
+	case c.AuthMethod == ClientSecretJWT:
+		c.Secret = rand.Text() + rand.Text() + rand.Text()
+	default:
 		c.Secret = rand.Text()
 	}
 	s.mu.Lock()
@@ -189,7 +224,15 @@ func (s *Server) RegisterClient(c Client) Client {
 
 func validateClient(c *Client) {
 	switch c.AuthMethod {
-	case ClientSecretBasic, ClientSecretPost, ClientSecretURI, ClientSecretJWT, PrivateKeyJWT:
+	case ClientSecretBasic, ClientSecretPost, ClientSecretURI:
+	case ClientSecretJWT:
+		if c.Secret != "" && len(c.Secret) < 32 {
+			panic("oauthtest: client_secret_jwt secret shorter than 32 bytes (RFC 7518 §3.2)")
+		}
+	case PrivateKeyJWT:
+		if c.PublicKey == nil && (c.JWKS == nil || len(c.JWKS.Keys) == 0) {
+			panic("oauthtest: private_key_jwt client needs JWKS or PublicKey")
+		}
 	case AuthNone:
 		if c.Secret != "" {
 			panic("oauthtest: public client must not have a secret")

@@ -28,6 +28,7 @@ type deviceAuth struct {
 	lastPoll  time.Time
 	state     deviceState
 	user      User
+	authTime  time.Time // when the user decided
 }
 
 // handleDeviceAuthorization serves the device authorization endpoint
@@ -121,7 +122,7 @@ func (s *Server) deviceCodeGrant(c *Client, form url.Values) (grant, *oauthError
 	case deviceApproved:
 		delete(s.devices, deviceCode)
 		delete(s.userCode, normalizeUserCode(d.userCode))
-		return grant{client: c, user: &d.user, scope: d.scope, refresh: true}, nil
+		return grant{client: c, user: &d.user, scope: d.scope, refresh: true, idToken: true, authTime: d.authTime}, nil
 	}
 	last := d.lastPoll
 	d.lastPoll = now
@@ -164,5 +165,6 @@ func (s *Server) decideDevice(userCode string, state deviceState) error {
 	}
 	d.state = state
 	d.user = user
+	d.authTime = s.now()
 	return nil
 }

@@ -1,5 +1,6 @@
-// Package oauthtest provides an in-process OAuth 2.0 authorization server for
-// tests and demos, in the spirit of [net/http/httptest].
+// Package oauthtest provides an in-process OAuth 2.0 authorization server and
+// OpenID Connect provider for tests and demos, in the spirit of
+// [net/http/httptest].
 //
 // It is meant for tests and demonstrations only: it keeps all state in memory,
 // knows a single resource owner, approves authorization requests without a
@@ -23,20 +24,62 @@
 //
 // All endpoints are paths under [Server.URL]:
 //
-//   - /authorize: the authorization endpoint (RFC 6749 §3.1), with response
-//     types "code" and "token", PKCE (RFC 7636) and the "iss" response
+//   - /authorize: the authorization endpoint (RFC 6749 §3.1), with every
+//     combination of the response types "code", "token" and "id_token"
+//     (OpenID Connect Core 1.0 §3), PKCE (RFC 7636) and the "iss" response
 //     parameter (RFC 9207). The resource owner is approved automatically
 //     unless [Server.Consent] decides otherwise. [Server.Authorize] plays the
 //     browser's part.
 //   - /token: the token endpoint (RFC 6749 §3.2) with the authorization_code,
-//     password, client_credentials, refresh_token and device_code grants.
+//     password, client_credentials, refresh_token, device_code (RFC 8628),
+//     JWT-bearer (RFC 7523 §2.1) and token exchange (RFC 8693) grants.
 //   - /revoke: token revocation (RFC 7009).
 //   - /introspect: token introspection (RFC 7662).
 //   - /device_authorization and /device: the device authorization grant
 //     (RFC 8628). Tests approve user codes with [Server.ApproveDevice].
 //   - /userinfo and /resource: protected resources that accept bearer tokens
-//     (RFC 6750).
-//   - /.well-known/oauth-authorization-server: metadata (RFC 8414).
+//     (RFC 6750). The userinfo endpoint answers with JSON or, with
+//     [Server.UserInfoSigned], a signed JWT.
+//   - /jwks: the public signing keys (RFC 7517 §5).
+//   - /.well-known/oauth-authorization-server (RFC 8414) and
+//     /.well-known/openid-configuration (OpenID Connect Discovery 1.0): the
+//     same metadata document. For an issuer with a path, the documents move
+//     as both specifications say; see [Server.MetadataURL] and
+//     [Server.OpenIDConfigurationURL].
+//
+// # OpenID Connect
+//
+// Whenever a user's grant has the "openid" scope, token responses carry an
+// ID token: from the authorization_code grant with the request's nonce,
+// from refresh_token without one, and from the password and device_code
+// grants. The implicit and hybrid response types return ID tokens from the
+// authorization endpoint, with at_hash and c_hash, and require a nonce.
+// ID tokens hold iss, sub, aud, exp, iat and auth_time, the nonce, at_hash
+// or c_hash when something was issued alongside, name and
+// preferred_username with the "profile" scope, email and email_verified
+// with the "email" scope, and [User.Claims].
+//
+// ID tokens are signed with RS256 by default; [Server.IDTokenAlg] and
+// [Server.Keys] choose other algorithms and keys. [Server.RotateKeys] and
+// [Server.RemoveOldKeys] rotate keys at run time, and [Server.PublicKeys]
+// returns what the JWKS endpoint publishes.
+//
+// # Client authentication
+//
+// Clients authenticate by the method they registered ([Client.AuthMethod]):
+// client_secret_basic, client_secret_post, none, or a JWT assertion
+// (RFC 7523 §2.2): client_secret_jwt (HMAC with the client secret) and
+// private_key_jwt ([Client.JWKS], [Client.PublicKey]). Assertions are
+// checked strictly, as RFC 7523 §3 and OpenID Connect Core 1.0 §9 say: iss
+// and sub are the client ID; aud names the token endpoint, the issuer or
+// the endpoint called; exp is present, in the future and at most an hour
+// ahead; nbf and iat are not in the future; jti is present and used once;
+// and the algorithm fits the method (HMAC for client_secret_jwt,
+// asymmetric for private_key_jwt). Any failure is a 401 invalid_client
+// whose error_description says what is wrong.
+//
+// The JWT-bearer grant accepts assertions from issuers registered with
+// [Server.TrustIssuer], with or without client authentication.
 //
 // # Time
 //
@@ -47,8 +90,11 @@
 // # Faults
 //
 // [Server.InjectFault] makes an endpoint answer with a given status or body,
-// answer slowly, hang, or drop the connection. Faults are plain data: see
-// [Fault].
+// answer slowly, hang, or drop the connection. [Server.InjectIDTokenFault]
+// makes ID tokens break one validation rule each: a bad signature, "alg"
+// "none", HMAC keyed with the public key, a wrong iss, aud, azp, nonce,
+// at_hash or c_hash, an expired token, and more. Faults are plain data: see
+// [Fault] and [IDTokenFault].
 //
 // # Concurrency
 //
@@ -56,4 +102,10 @@
 // exported configuration fields must be set before [Server.Start] (or before
 // the first request, when only [Server.Handler] is used) and not changed
 // afterwards.
+//
+// # Keys
+//
+// The server generates its signing keys unless [Server.Keys] is set. RSA key
+// generation being slow, generated RSA keys are shared by all servers of a
+// process, each server giving them its own key IDs.
 package oauthtest

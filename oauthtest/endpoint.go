@@ -23,11 +23,13 @@ const (
 	VerificationEndpoint  Endpoint = "device_verification"  // /device, the page for the user
 	UserInfoEndpoint      Endpoint = "userinfo"             // /userinfo
 	ResourceEndpoint      Endpoint = "resource"             // /resource
-	DiscoveryEndpoint     Endpoint = "discovery"            // /.well-known/oauth-authorization-server
+	JWKSEndpoint          Endpoint = "jwks"                 // /jwks
 
-	// JWKSEndpoint names the JSON Web Key Set endpoint, which the server
-	// does not serve yet: it publishes no signing keys.
-	JWKSEndpoint Endpoint = "jwks"
+	// DiscoveryEndpoint serves both metadata documents: RFC 8414's
+	// /.well-known/oauth-authorization-server and OpenID Connect's
+	// /.well-known/openid-configuration, at the paths the issuer implies
+	// (see [Server.MetadataURL] and [Server.OpenIDConfigurationURL]).
+	DiscoveryEndpoint Endpoint = "discovery"
 )
 
 // Paths of the endpoints under Server.URL.
@@ -40,7 +42,9 @@ const (
 	pathVerification        = "/device"
 	pathUserInfo            = "/userinfo"
 	pathResource            = "/resource"
+	pathJWKS                = "/jwks"
 	pathMetadata            = "/.well-known/oauth-authorization-server"
+	pathOpenIDConfiguration = "/.well-known/openid-configuration"
 )
 
 // maxRequestBody bounds the request bodies the server reads.
@@ -117,13 +121,14 @@ func (s *Server) newMux() http.Handler {
 		pathVerification:        {VerificationEndpoint, s.handleVerification},
 		pathUserInfo:            {UserInfoEndpoint, s.handleUserInfo},
 		pathResource:            {ResourceEndpoint, s.handleResource},
-		pathMetadata:            {DiscoveryEndpoint, s.handleMetadata},
+		pathJWKS:                {JWKSEndpoint, s.handleJWKS},
 	}
 	mux := http.NewServeMux()
 	for _, path := range slices.Sorted(maps.Keys(handlers)) {
 		e := handlers[path]
 		mux.Handle(path, s.endpoint(e.ep, e.h))
 	}
+	mux.Handle("/", s.wellKnown())
 	return mux
 }
 

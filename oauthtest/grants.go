@@ -26,7 +26,10 @@ func (s *Server) authorizationCodeGrant(c *Client, form url.Values) (grant, *oau
 	if e := verifyPKCE(ac.challenge, ac.method, form.Get("code_verifier")); e != nil {
 		return grant{}, e
 	}
-	return grant{client: c, user: &ac.user, scope: ac.scope, grantID: ac.grantID, refresh: true}, nil
+	return grant{
+		client: c, user: &ac.user, scope: ac.scope, grantID: ac.grantID, refresh: true,
+		idToken: true, nonce: ac.nonce, authTime: ac.authTime,
+	}, nil
 }
 
 // takeCode marks a code as used and returns a copy. A code is single use:
@@ -65,7 +68,7 @@ func (s *Server) passwordGrant(c *Client, form url.Values) (grant, *oauthError) 
 	if e != nil {
 		return grant{}, e
 	}
-	return grant{client: c, user: &u, scope: scope, refresh: true}, nil
+	return grant{client: c, user: &u, scope: scope, refresh: true, idToken: true, authTime: s.now()}, nil
 }
 
 // clientCredentialsGrant issues a token to the client itself (RFC 6749
@@ -100,6 +103,7 @@ func (s *Server) refreshTokenGrant(c *Client, form url.Values) (grant, *oauthErr
 	return grant{
 		client: c, user: t.user, scope: scope, refreshScope: t.scope,
 		grantID: t.grantID, refresh: s.RotateRefreshTokens,
+		subject: t.sub, idToken: true, authTime: t.authTime,
 	}, nil
 }
 

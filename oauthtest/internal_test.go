@@ -1,9 +1,12 @@
 package oauthtest
 
 import (
+	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestValidPKCEString(t *testing.T) {
@@ -88,5 +91,88 @@ func TestBasicCredentials(t *testing.T) {
 	req.SetBasicAuth("bad%zz", "x")
 	if _, e := basicCredentials(req); e == nil || e.code != errInvalidClient {
 		t.Errorf("basicCredentials(bad escape) = %v; want invalid_client", e)
+	}
+}
+
+func TestTokenHash(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ alg, value, want string }{
+		// OpenID Connect Core 1.0 Appendix A.3 and A.4.
+		{"RS256", "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y", "77QmUPtjPfzWtF2AnpK9RQ"},
+		{"RS256", "Qcb0Orv1zh30vL1MPRsbm-diHiMwcLyZvn1arpZv-Jxf_11jnpEX3Tgfvk", "LDktKdoQak3Pk0cnXxCltA"},
+	}
+	for _, tc := range tests {
+		if got := tokenHash(tc.alg, tc.value); got != tc.want {
+			t.Errorf("tokenHash(%s, %q) = %q; want %q", tc.alg, tc.value, got, tc.want)
+		}
+	}
+	// Lengths: half of SHA-256, SHA-384 and SHA-512, base64url.
+	for alg, n := range map[string]int{"ES256": 22, "PS384": 32, "ES512": 43, "EdDSA": 43, "RS512": 43} {
+		if got := tokenHash(alg, "x"); len(got) != n {
+			t.Errorf("len(tokenHash(%s)) = %d; want %d", alg, len(got), n)
+		}
+	}
+}
+
+func TestParseResponseType(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in     string
+		want   responseType
+		wantOK bool
+	}{
+		{"code", responseType{code: true}, true},
+		{"id_token token", responseType{token: true, idToken: true}, true},
+		{"token code id_token", responseType{true, true, true}, true},
+		{"", responseType{}, false},
+		{"code code", responseType{}, false},
+		{"code ", responseType{}, false},
+		{"Code", responseType{}, false},
+		{"none", responseType{}, false},
+	}
+	for _, tc := range tests {
+		got, ok := parseResponseType(tc.in)
+		if got != tc.want || ok != tc.wantOK {
+			t.Errorf("parseResponseType(%q) = %+v, %v; want %+v, %v", tc.in, got, ok, tc.want, tc.wantOK)
+		}
+	}
+}
+
+func TestAudience_UnmarshalJSON(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in      string
+		want    audience
+		wantErr bool
+	}{
+		{`"a"`, audience{"a"}, false},
+		{`["a","b"]`, audience{"a", "b"}, false},
+		{`[]`, audience{}, false},
+		{`1`, nil, true},
+		{`["a",1]`, nil, true},
+	}
+	for _, tc := range tests {
+		var got audience
+		err := json.Unmarshal([]byte(tc.in), &got)
+		if (err != nil) != tc.wantErr || (!tc.wantErr && !slices.Equal(got, tc.want)) {
+			t.Errorf("unmarshal %s = %q, %v; want %q, error %v", tc.in, got, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+func TestUseJTI_forgetsExpired(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	s := NewUnstartedServer()
+	s.Now = func() time.Time { return now }
+	if !s.useJTI("a", "1", now.Add(time.Minute)) || s.useJTI("a", "1", now.Add(time.Minute)) {
+		t.Fatalf("useJTI did not detect the replay")
+	}
+	if !s.useJTI("b", "1", now.Add(time.Minute)) {
+		t.Errorf("jti of another issuer refused")
+	}
+	now = now.Add(time.Minute)
+	if !s.useJTI("a", "1", now.Add(time.Minute)) || len(s.jtis) != 1 {
+		t.Errorf("expired jti not forgotten: %v", s.jtis)
 	}
 }

@@ -118,8 +118,8 @@ func TestMetadata(t *testing.T) {
 		t.Errorf("code_challenge_methods_supported mismatch (-want +got):\n%s", diff)
 	}
 	grants, _ := m["grant_types_supported"].([]any)
-	if len(grants) != 6 {
-		t.Errorf("grant_types_supported = %v; want 6 grants", grants)
+	if len(grants) != 8 {
+		t.Errorf("grant_types_supported = %v; want 8 grants", grants)
 	}
 }
 

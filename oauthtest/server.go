@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"sync"
 	"time"
+
+	"github.com/oauthkit/oauthkit/jose"
 )
 
 // Default values used when the corresponding [Server] field is zero.
@@ -14,6 +16,8 @@ const (
 	defaultDeviceCodeTTL  = 10 * time.Minute
 	defaultDeviceInterval = 5 * time.Second
 	defaultExpiresField   = "expires_in"
+	defaultIDTokenTTL     = time.Hour
+	defaultJWKSMaxAge     = 5 * time.Minute
 )
 
 // Format is the encoding of token endpoint responses.
@@ -45,8 +49,11 @@ type Server struct {
 	URL string
 
 	// Issuer is the issuer identifier, sent as "iss" in authorization
-	// responses (RFC 9207), in metadata and in introspection answers.
-	// If empty, URL is used.
+	// responses (RFC 9207), ID tokens, metadata and introspection answers.
+	// If empty, URL is used. It may have a path, such as URL+"/tenant1",
+	// which moves the metadata documents (see [Server.MetadataURL]). Since
+	// URL is only known after Start, Issuer may also be set between Start
+	// and the first request.
 	Issuer string
 
 	// Now is the clock used for every expiry and for the device polling
@@ -114,7 +121,40 @@ type Server struct {
 	// Exchange, for example, uses "expires".
 	ExpiresField string
 
+	// Keys are the private keys that sign ID tokens and signed userinfo
+	// answers, RSA, ECDSA or Ed25519 (HMAC secrets are refused). The last
+	// one signs; all are published at the JWKS endpoint. Keys without a
+	// KeyID get a generated one; the caller's keys are not modified. If
+	// empty, the server generates one key for IDTokenAlg. Use
+	// [Server.RotateKeys] and [Server.RemoveOldKeys] to change keys at run
+	// time. Start panics if a key is unusable.
+	Keys []*jose.Key
+
+	// IDTokenAlg is the JWS algorithm of ID tokens and signed userinfo
+	// answers, such as "RS256", "PS256", "ES256" or "EdDSA". It must fit
+	// the last of Keys. If empty, the algorithm of the last of Keys is
+	// used, or "RS256" when Keys is empty. Generated RSA keys (2048 bits)
+	// are created once per process and shared by all servers, with a
+	// different key ID on each, because RSA key generation is slow; set
+	// Keys to give a server keys of its own.
+	IDTokenAlg string
+
+	// IDTokenTTL is the lifetime of ID tokens. Zero means one hour.
+	IDTokenTTL time.Duration
+
+	// JWKSMaxAge is the max-age the JWKS endpoint sends in its
+	// Cache-Control header. Zero means five minutes; a negative value
+	// sends "no-store" instead.
+	JWKSMaxAge time.Duration
+
+	// UserInfoSigned makes the userinfo endpoint answer with a JWT signed
+	// by the current key (content type application/jwt), with "iss" and
+	// "aud" (the client ID) added to the claims (OpenID Connect Core 1.0
+	// §5.3.2). If false, it answers with plain JSON.
+	UserInfoSigned bool
+
 	initOnce sync.Once
+	keysOnce sync.Once
 	ts       *httptest.Server // set by Start and StartTLS
 	handler  http.Handler
 	done     chan struct{} // closed by Close: ends hanging faults
@@ -130,6 +170,14 @@ type Server struct {
 	faults   []*faultState
 	requests []Request
 	counts   map[Endpoint]int
+
+	keys        []*jose.Key // published signing keys; the last one signs
+	signAlg     string      // the algorithm of ID tokens
+	unpublished *jose.Key   // for IDTokenFault.SignWithUnpublishedKey
+	rsaUsed     int         // how many pooled RSA keys this server took
+	idFaults    []*idFaultState
+	issuers     map[string][]*jose.Key // trusted JWT-bearer assertion issuers
+	jtis        map[string]time.Time   // used assertion IDs, until they expire
 }
 
 // NewServer starts and returns a new Server listening on 127.0.0.1 over
@@ -166,6 +214,8 @@ func (s *Server) init() {
 		s.devices = make(map[string]*deviceAuth)
 		s.userCode = make(map[string]string)
 		s.counts = make(map[Endpoint]int)
+		s.issuers = make(map[string][]*jose.Key)
+		s.jtis = make(map[string]time.Time)
 		s.handler = s.newMux()
 	})
 }
@@ -180,6 +230,7 @@ func (s *Server) StartTLS() { s.start(true) }
 
 func (s *Server) start(tls bool) {
 	s.init()
+	s.setupKeys()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.started {
@@ -250,8 +301,21 @@ func (s *Server) UserInfoURL() string { return s.URL + pathUserInfo }
 func (s *Server) ResourceURL() string { return s.URL + pathResource }
 
 // MetadataURL returns the URL of the authorization server metadata
-// (RFC 8414 §3).
-func (s *Server) MetadataURL() string { return s.URL + pathMetadata }
+// (RFC 8414 §3.1): for an issuer with a path, such as URL+"/tenant1", the
+// path follows the well-known part:
+// URL+"/.well-known/oauth-authorization-server/tenant1".
+func (s *Server) MetadataURL() string { return s.URL + pathMetadata + issuerPath(s.issuer()) }
+
+// OpenIDConfigurationURL returns the URL of the OpenID Provider
+// configuration (OpenID Connect Discovery 1.0 §4): the issuer's path
+// followed by "/.well-known/openid-configuration".
+func (s *Server) OpenIDConfigurationURL() string {
+	return s.URL + issuerPath(s.issuer()) + pathOpenIDConfiguration
+}
+
+// JWKSURL returns the URL of the JSON Web Key Set holding the public keys
+// that verify ID tokens (RFC 7517 §5).
+func (s *Server) JWKSURL() string { return s.URL + pathJWKS }
 
 func (s *Server) now() time.Time {
 	if s.Now != nil {

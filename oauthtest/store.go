@@ -11,9 +11,11 @@ type token struct {
 	value     string
 	refresh   bool // a refresh token rather than an access token
 	clientID  string
-	user      *User // nil for client_credentials tokens
+	user      *User  // nil for client_credentials tokens
+	sub       string // the subject when user is nil; empty: the client
 	scope     string
-	grantID   string // the authorization grant the token descends from
+	authTime  time.Time // when the user authenticated; zero: unknown
+	grantID   string    // the authorization grant the token descends from
 	jti       string
 	issuedAt  time.Time
 	expiresAt time.Time // zero: never
@@ -24,11 +26,14 @@ func (t *token) active(now time.Time) bool {
 	return !t.revoked && (t.expiresAt.IsZero() || now.Before(t.expiresAt))
 }
 
-// subject is the token's "sub": the user's, or the client's for tokens
-// issued to the client itself.
+// subject is the token's "sub": the user's, the one an assertion named, or
+// the client's for tokens issued to the client itself.
 func (t *token) subject() string {
-	if t.user != nil {
+	switch {
+	case t.user != nil:
 		return t.user.Subject
+	case t.sub != "":
+		return t.sub
 	}
 	return t.clientID
 }
@@ -43,6 +48,13 @@ type grant struct {
 	refreshScope string
 	grantID      string // links every token of one authorization grant
 	refresh      bool   // issue a refresh token
+
+	subject  string    // the subject when user is nil; empty: the client
+	authTime time.Time // when the user authenticated, for ID tokens
+	idToken  bool      // issue an ID token when the scope holds openid
+	nonce    string    // the nonce of the authentication request
+	// issuedTokenType is sent as issued_token_type (RFC 8693 §2.2.1).
+	issuedTokenType string
 }
 
 // issue creates and stores the tokens of g. refresh is nil when no refresh
@@ -53,16 +65,16 @@ func (s *Server) issue(g grant) (access, refresh *token) {
 		g.grantID = rand.Text()
 	}
 	access = &token{
-		value: rand.Text(), clientID: g.client.ID, user: g.user, scope: g.scope,
-		grantID: g.grantID, jti: rand.Text(), issuedAt: now,
+		value: rand.Text(), clientID: g.client.ID, user: g.user, sub: g.subject, scope: g.scope,
+		grantID: g.grantID, jti: rand.Text(), issuedAt: now, authTime: g.authTime,
 	}
 	if ttl := durationOr(s.AccessTokenTTL, defaultAccessTokenTTL); ttl > 0 {
 		access.expiresAt = now.Add(ttl)
 	}
 	if g.refresh && !s.NoRefreshTokens && g.client.allowsGrant(grantRefreshToken) {
 		refresh = &token{
-			value: rand.Text(), refresh: true, clientID: g.client.ID, user: g.user,
-			scope: g.refreshScope, grantID: g.grantID, jti: rand.Text(), issuedAt: now,
+			value: rand.Text(), refresh: true, clientID: g.client.ID, user: g.user, sub: g.subject,
+			scope: g.refreshScope, grantID: g.grantID, jti: rand.Text(), issuedAt: now, authTime: g.authTime,
 		}
 		if refresh.scope == "" {
 			refresh.scope = g.scope

@@ -3,7 +3,8 @@ package oauthtest
 import "net/http"
 
 // handleUserInfo serves the claims of the resource owner an access token was
-// issued for (OpenID Connect Core 1.0 §5.3). Tokens issued to a client on its
+// issued for (OpenID Connect Core 1.0 §5.3), as JSON or, with
+// UserInfoSigned, as a signed JWT (§5.3.2). Tokens issued to a client on its
 // own behalf have no resource owner and are refused with insufficient_scope
 // (RFC 6750 §3.1).
 func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
@@ -22,7 +23,19 @@ func (s *Server) handleUserInfo(w http.ResponseWriter, r *http.Request) {
 			code: "insufficient_scope", description: "token has no resource owner"})
 		return
 	}
-	writeJSON(w, http.StatusOK, userClaims(t.user))
+	claims := userClaims(t.user)
+	if !s.UserInfoSigned {
+		writeJSON(w, http.StatusOK, claims)
+		return
+	}
+	claims["iss"] = s.issuer()
+	claims["aud"] = t.clientID
+	key, alg := s.signingKey()
+	jwt := mustSign(key, alg, nil, claims)
+	noStore(w)
+	w.Header().Set("Content-Type", "application/jwt")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(jwt))
 }
 
 func userClaims(u *User) map[string]any {

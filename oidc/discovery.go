@@ -28,24 +28,49 @@ const (
 // 1.0 section 3 or RFC 8414 section 2. Members without a field of their
 // own are kept in Extra.
 type Metadata struct {
-	Issuer                             string   `json:"issuer"`
-	AuthorizationEndpoint              string   `json:"authorization_endpoint,omitempty"`
-	TokenEndpoint                      string   `json:"token_endpoint,omitempty"`
-	UserInfoEndpoint                   string   `json:"userinfo_endpoint,omitempty"`
-	JWKSURL                            string   `json:"jwks_uri,omitempty"`
-	RevocationEndpoint                 string   `json:"revocation_endpoint,omitempty"`
-	IntrospectionEndpoint              string   `json:"introspection_endpoint,omitempty"`
-	DeviceAuthorizationEndpoint        string   `json:"device_authorization_endpoint,omitempty"`
-	EndSessionEndpoint                 string   `json:"end_session_endpoint,omitempty"`
-	ScopesSupported                    []string `json:"scopes_supported,omitempty"`
-	ResponseTypesSupported             []string `json:"response_types_supported,omitempty"`
-	GrantTypesSupported                []string `json:"grant_types_supported,omitempty"`
-	TokenEndpointAuthMethodsSupported  []string `json:"token_endpoint_auth_methods_supported,omitempty"`
-	TokenEndpointAuthSigningAlgs       []string `json:"token_endpoint_auth_signing_alg_values_supported,omitempty"`
-	CodeChallengeMethodsSupported      []string `json:"code_challenge_methods_supported,omitempty"`
-	IDTokenSigningAlgs                 []string `json:"id_token_signing_alg_values_supported,omitempty"`
-	UserInfoSigningAlgs                []string `json:"userinfo_signing_alg_values_supported,omitempty"`
-	AuthorizationResponseISSSupported  bool     `json:"authorization_response_iss_parameter_supported,omitempty"`
+	// Issuer is "issuer", the provider's issuer identifier. Required.
+	Issuer string `json:"issuer"`
+	// AuthorizationEndpoint is "authorization_endpoint".
+	AuthorizationEndpoint string `json:"authorization_endpoint,omitempty"`
+	// TokenEndpoint is "token_endpoint".
+	TokenEndpoint string `json:"token_endpoint,omitempty"`
+	// UserInfoEndpoint is "userinfo_endpoint".
+	UserInfoEndpoint string `json:"userinfo_endpoint,omitempty"`
+	// JWKSURL is "jwks_uri", where the signing keys are published.
+	JWKSURL string `json:"jwks_uri,omitempty"`
+	// RevocationEndpoint is "revocation_endpoint" (RFC 7009).
+	RevocationEndpoint string `json:"revocation_endpoint,omitempty"`
+	// IntrospectionEndpoint is "introspection_endpoint" (RFC 7662).
+	IntrospectionEndpoint string `json:"introspection_endpoint,omitempty"`
+	// DeviceAuthorizationEndpoint is "device_authorization_endpoint"
+	// (RFC 8628).
+	DeviceAuthorizationEndpoint string `json:"device_authorization_endpoint,omitempty"`
+	// EndSessionEndpoint is "end_session_endpoint" (OpenID Connect
+	// RP-Initiated Logout).
+	EndSessionEndpoint string `json:"end_session_endpoint,omitempty"`
+	// ScopesSupported is "scopes_supported".
+	ScopesSupported []string `json:"scopes_supported,omitempty"`
+	// ResponseTypesSupported is "response_types_supported".
+	ResponseTypesSupported []string `json:"response_types_supported,omitempty"`
+	// GrantTypesSupported is "grant_types_supported".
+	GrantTypesSupported []string `json:"grant_types_supported,omitempty"`
+	// TokenEndpointAuthMethodsSupported is
+	// "token_endpoint_auth_methods_supported"; empty means
+	// client_secret_basic only.
+	TokenEndpointAuthMethodsSupported []string `json:"token_endpoint_auth_methods_supported,omitempty"`
+	// TokenEndpointAuthSigningAlgs is
+	// "token_endpoint_auth_signing_alg_values_supported".
+	TokenEndpointAuthSigningAlgs []string `json:"token_endpoint_auth_signing_alg_values_supported,omitempty"`
+	// CodeChallengeMethodsSupported is "code_challenge_methods_supported"
+	// (RFC 7636).
+	CodeChallengeMethodsSupported []string `json:"code_challenge_methods_supported,omitempty"`
+	// IDTokenSigningAlgs is "id_token_signing_alg_values_supported".
+	IDTokenSigningAlgs []string `json:"id_token_signing_alg_values_supported,omitempty"`
+	// UserInfoSigningAlgs is "userinfo_signing_alg_values_supported".
+	UserInfoSigningAlgs []string `json:"userinfo_signing_alg_values_supported,omitempty"`
+	// AuthorizationResponseISSSupported is
+	// "authorization_response_iss_parameter_supported" (RFC 9207).
+	AuthorizationResponseISSSupported bool `json:"authorization_response_iss_parameter_supported,omitempty"`
 	// Extra holds every other member, as decoded by encoding/json.
 	Extra map[string]any `json:"-"`
 }

@@ -162,7 +162,8 @@ func (p *Provider) Verifier(clientID string) *Verifier {
 //     S256 (the session's default);
 //   - HTTPClient, Now and InsecureAllowHTTP from the provider's config;
 //   - AuthMethod, by [ChooseAuthMethod], when base sets neither AuthMethod
-//     nor ClientAuth.
+//     nor ClientAuth; for client_secret_jwt, ClientAssertionAlg too when
+//     the provider lists HMAC algorithms without HS256.
 func (p *Provider) Config(base oauthkit.Config) (oauthkit.Config, error) {
 	c := base
 	c.Scopes = slices.Clone(base.Scopes)
@@ -196,8 +197,26 @@ func (p *Provider) Config(base oauthkit.Config) (oauthkit.Config, error) {
 			return oauthkit.Config{}, err
 		}
 		c.AuthMethod = name
+		if name == oauthkit.ClientSecretJWT && c.ClientAssertionAlg == "" {
+			c.ClientAssertionAlg = hmacAlgorithm(m.TokenEndpointAuthSigningAlgs)
+		}
 	}
 	return c, nil
+}
+
+// hmacAlgorithm picks the client_secret_jwt algorithm: HS256 unless the
+// provider lists signing algorithms without it, then the first HMAC one
+// listed.
+func hmacAlgorithm(listed []string) string {
+	if len(listed) == 0 || slices.Contains(listed, jose.HS256) {
+		return ""
+	}
+	for _, a := range listed {
+		if a == jose.HS384 || a == jose.HS512 {
+			return a
+		}
+	}
+	return ""
 }
 
 func setIfEmpty(dst *string, v string) {

@@ -19,7 +19,7 @@ func testProvider(t *testing.T, extra map[string]any, cfg ProviderConfig) (*Prov
 			"issuer": base, "authorization_endpoint": base + "/authorize", "token_endpoint": base + "/token",
 			"userinfo_endpoint": base + "/userinfo", "jwks_uri": base + "/jwks",
 			"revocation_endpoint": base + "/revoke", "introspection_endpoint": base + "/introspect",
-			"device_authorization_endpoint": base + "/device",
+			"device_authorization_endpoint":         base + "/device",
 			"id_token_signing_alg_values_supported": []string{"ES256", "HS256", "none"},
 		}
 		for k, v := range extra {
@@ -173,5 +173,17 @@ func TestProvider_noKeys(t *testing.T) {
 	raw := sign(t, testES256(), baseClaims())
 	if _, err := p.Verifier(testClientID).Verify(t.Context(), raw); !errors.Is(err, ErrInvalidConfig) {
 		t.Errorf("Verify without keys = %v, want ErrInvalidConfig", err)
+	}
+}
+
+func TestProvider_Config_clientSecretJWT(t *testing.T) {
+	t.Parallel()
+	p, _ := testProvider(t, map[string]any{
+		"token_endpoint_auth_methods_supported":            []string{"client_secret_jwt"},
+		"token_endpoint_auth_signing_alg_values_supported": []string{"RS256", "HS512"},
+	}, ProviderConfig{})
+	got, err := p.Config(oauthkit.Config{ClientID: "c", ClientSecret: "s"})
+	if err != nil || got.AuthMethod != oauthkit.ClientSecretJWT || got.ClientAssertionAlg != jose.HS512 {
+		t.Errorf("Config() = %q, %q, %v; want client_secret_jwt with HS512", got.AuthMethod, got.ClientAssertionAlg, err)
 	}
 }

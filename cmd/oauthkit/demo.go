@@ -127,7 +127,7 @@ func newDemoEnv(w io.Writer, st style, red redactor) *demoEnv {
 	srv.Start()
 	base := srv.Client()
 	hc := &http.Client{
-		Transport:     &logTransport{base: base.Transport, w: w, red: red, style: st, indent: "    ", trim: srv.URL},
+		Transport:     &logTransport{base: base.Transport, w: w, red: red, style: st, indent: "    ", trim: srv.URL, maxBody: 240},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
 	return &demoEnv{srv: srv, hc: hc, w: w, style: st, red: red, clock: clock}
@@ -135,6 +135,7 @@ func newDemoEnv(w io.Writer, st style, red redactor) *demoEnv {
 
 func (d *demoEnv) runStep(ctx context.Context, n int, st demoStep) demoResult {
 	fmt.Fprintf(d.w, "%s\n", d.style.bold(fmt.Sprintf("%2d. %s", n, st.name)))
+	d.clock.reset()
 	start := time.Now()
 	res, err := st.run(ctx, d)
 	r := demoResult{Name: st.name, OK: err == nil, Result: res, err: err,
@@ -202,6 +203,13 @@ func (c *demoClock) now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return time.Now().Add(c.offset)
+}
+
+// reset puts the clock back to real time; each step starts there.
+func (c *demoClock) reset() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset = 0
 }
 
 func (c *demoClock) advance(d time.Duration) {

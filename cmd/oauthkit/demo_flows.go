@@ -32,7 +32,7 @@ func demoSteps() []demoStep {
 		{"automatic refresh", stepAutoRefresh},
 		{"on token update", stepOnTokenUpdate},
 		{"failed refresh keeps old token", stepFailedRefresh},
-	}, extraDemoSteps()...)
+	}, append(extraDemoSteps(), oidcDemoSteps()...)...)
 }
 
 // browse plays the user's browser: it opens the authorization URL and

@@ -127,7 +127,9 @@ type logTransport struct {
 	// trim is a URL prefix left out of the log, such as the demo
 	// server's base URL; empty means full URLs.
 	trim string
-	mu   sync.Mutex // serializes writes to w
+	// maxBody, if positive, cuts logged bodies to this many characters.
+	maxBody int
+	mu      sync.Mutex // serializes writes to w
 }
 
 // maxLogBody bounds the bodies the transport buffers to log them.
@@ -191,6 +193,9 @@ func (t *logTransport) logResponse(resp *http.Response, body []byte) {
 		}
 	}
 	if s := t.red.body(resp.Header.Get("Content-Type"), body); s != "" && resp.StatusCode/100 != 3 {
+		if t.maxBody > 0 && utf8.RuneCountInString(s) > t.maxBody {
+			s = string([]rune(s)[:t.maxBody]) + "…"
+		}
 		line += "  " + s
 	}
 	t.printf("%s", line)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/assertion"
 	"github.com/spf13/cobra"
 )
 
@@ -17,6 +18,7 @@ const (
 	grantDeviceCode        = "device_code"
 	grantClientCredentials = "client_credentials"
 	grantPassword          = "password"
+	grantJWTBearer         = "jwt-bearer"
 )
 
 type loginFlags struct {
@@ -25,6 +27,7 @@ type loginFlags struct {
 	redirectPort int
 	noBrowser    bool
 	username     string
+	subject      string
 	timeout      time.Duration
 }
 
@@ -61,6 +64,9 @@ the provider, with --redirect-port if the provider wants a fixed port. The
 browser opens on the authorization URL, or with --no-browser the URL is
 printed. The device_code grant prints a code to enter on another device.
 
+The jwt-bearer grant (RFC 7523) signs an assertion with --key-file whose
+iss is the client id and whose sub is --subject.
+
 The client secret comes from --client-secret-file, OAUTHKIT_CLIENT_SECRET
 or a prompt on the terminal; never from a flag value. For the password
 grant, the password comes from OAUTHKIT_PASSWORD or a prompt.
@@ -74,10 +80,11 @@ refresh saves the new token.`,
 	}
 	lf.cf.register(cmd, "save the configuration and token under this name")
 	f := cmd.Flags()
-	f.StringVar(&lf.grant, "grant", "", "authorization_code (default), device_code, client_credentials or password")
+	f.StringVar(&lf.grant, "grant", "", "authorization_code (default), device_code, client_credentials, password or jwt-bearer")
 	f.IntVar(&lf.redirectPort, "redirect-port", 0, "port of the loopback redirect URI; 0 picks a free one")
 	f.BoolVar(&lf.noBrowser, "no-browser", false, "print the authorization URL instead of opening a browser")
 	f.StringVar(&lf.username, "username", "", "resource owner's name for the password grant")
+	f.StringVar(&lf.subject, "subject", "", "sub of the jwt-bearer assertion (its iss is the client id)")
 	f.DurationVar(&lf.timeout, "timeout", 5*time.Minute, "how long to wait for the user")
 	return cmd
 }
@@ -106,7 +113,7 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 		return err
 	}
 	if lf.cf.profile != "" {
-		p.Grant = grant
+		p.Grant, p.Subject = grant, lf.subject
 		if err := a.saveLogin(lf.cf.profile, p, tok); err != nil {
 			return err
 		}
@@ -122,9 +129,8 @@ func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, g
 		return a.loginCode(ctx, s, lf)
 	case grantDeviceCode:
 		return a.loginDevice(ctx, s)
-	case grantClientCredentials:
-		tok, err := s.FetchToken(ctx, oauthkit.ClientCredentials())
-		return tok, tried(err, "client credentials grant at %s", tokenURL)
+	case grantClientCredentials, grantJWTBearer:
+		return a.fetchForProfile(ctx, s, grant, lf.subject)
 	case grantPassword:
 		if lf.username == "" {
 			return nil, usageError{errors.New("the password grant needs --username")}
@@ -136,13 +142,13 @@ func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, g
 		tok, err := s.FetchToken(ctx, oauthkit.Password(lf.username, pw))
 		return tok, tried(err, "password grant for %q at %s", lf.username, tokenURL)
 	}
-	return nil, usageError{fmt.Errorf("--grant %q: want authorization_code, device_code, client_credentials or password", grant)}
+	return nil, usageError{fmt.Errorf("--grant %q: want authorization_code, device_code, client_credentials, password or jwt-bearer", grant)}
 }
 
 // askSecret prompts for the client secret when the client needs one and
 // none was given.
 func (a *app) askSecret(p *profile, grant string) error {
-	if p.ClientSecret != "" || p.KeyFile != "" {
+	if p.ClientSecret != "" || p.KeyFile != "" || grant == grantJWTBearer {
 		return nil
 	}
 	switch p.AuthMethod {
@@ -225,4 +231,26 @@ func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session) (*oauthkit.T
 	tok, err := s.PollDeviceToken(ctx, da)
 	sp.Stop()
 	return tok, tried(err, "device code grant at %s", s.Config().TokenURL)
+}
+
+// fetchForProfile gets a token by a grant that needs no user: client
+// credentials, or a JWT-bearer assertion signed with the client key.
+func (a *app) fetchForProfile(ctx context.Context, s *oauthkit.Session, grant, subject string) (*oauthkit.Token, error) {
+	cfg := s.Config()
+	if grant == grantClientCredentials {
+		tok, err := s.FetchToken(ctx, oauthkit.ClientCredentials())
+		return tok, tried(err, "client credentials grant at %s", cfg.TokenURL)
+	}
+	if cfg.ClientKey == nil {
+		return nil, usageError{errors.New("the jwt-bearer grant needs --key-file")}
+	}
+	js, err := assertion.NewSession(assertion.Config{
+		TokenURL: cfg.TokenURL, Issuer: cfg.ClientID, Subject: subject, Key: cfg.ClientKey,
+		Scopes: cfg.Scopes, HTTPClient: cfg.HTTPClient, InsecureAllowHTTP: cfg.InsecureAllowHTTP,
+	})
+	if err != nil {
+		return nil, err
+	}
+	tok, err := js.ValidToken(ctx)
+	return tok, tried(err, "jwt-bearer grant at %s", cfg.TokenURL)
 }

@@ -30,6 +30,8 @@ type profile struct {
 	AuthMethod       string   `json:"auth_method,omitempty"`
 	KeyFile          string   `json:"key_file,omitempty"`
 	Grant            string   `json:"grant,omitempty"`
+	// Subject is the sub of jwt-bearer assertions.
+	Subject string `json:"subject,omitempty"`
 }
 
 // store keeps profiles and their tokens under one directory:

@@ -68,12 +68,13 @@ A client-credentials profile fetches a new token when the old one is due.`,
 }
 
 // validToken returns the session's token, renewed when due. A profile
-// saved from a client-credentials login fetches a new token itself.
+// saved from a client-credentials or jwt-bearer login fetches a new token
+// itself.
 func (a *app) validToken(ctx context.Context, s *oauthkit.Session, profile string) (*oauthkit.Token, error) {
 	tok, err := s.ValidToken(ctx)
 	if errors.Is(err, oauthkit.ErrNoToken) || (errors.Is(err, oauthkit.ErrTokenExpired) && s.Token().RefreshToken == "") {
-		if pr, perr := a.savedGrant(profile); perr == nil && pr == grantClientCredentials {
-			tok, err = s.FetchToken(ctx, oauthkit.ClientCredentials())
+		if p, perr := a.savedProfile(profile); perr == nil && (p.Grant == grantClientCredentials || p.Grant == grantJWTBearer) {
+			tok, err = a.fetchForProfile(ctx, s, p.Grant, p.Subject)
 			if err == nil {
 				err = a.saveToken(profile, tok)
 			}
@@ -82,19 +83,15 @@ func (a *app) validToken(ctx context.Context, s *oauthkit.Session, profile strin
 	return tok, tried(err, "getting a valid token")
 }
 
-func (a *app) savedGrant(name string) (string, error) {
+func (a *app) savedProfile(name string) (*profile, error) {
 	if name == "" {
-		return "", errNoProfile
+		return nil, errNoProfile
 	}
 	st, err := a.store()
 	if err != nil {
-		return "", err
+		return nil, err
 	}
-	p, err := st.loadProfile(name)
-	if err != nil {
-		return "", err
-	}
-	return p.Grant, nil
+	return st.loadProfile(name)
 }
 
 func (a *app) saveToken(name string, tok *oauthkit.Token) error {
