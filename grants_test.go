@@ -2,12 +2,16 @@ package oauthkit_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"errors"
 	"net/url"
 	"testing"
 	"time"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/jose"
 	"github.com/oauthkit/oauthkit/oauthtest"
 )
 
@@ -18,6 +22,36 @@ type authCase struct {
 	serverAuth string
 	configure  func(*oauthkit.Config)
 	public     bool
+	key        bool // private_key_jwt: the client registers a public key
+}
+
+// clientKey is the private_key_jwt key of the tests.
+var clientKey = func() *jose.Key {
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	k, err := jose.NewKey(ec, "test-client-key", jose.ES256)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
+// register registers a client for ac with oauthtest and returns the
+// session config for it.
+func (ac authCase) register(srv *oauthtest.Server, c oauthtest.Client) oauthkit.Config {
+	c.AuthMethod = ac.serverAuth
+	if ac.key {
+		c.PublicKey = clientKey.Public()
+	}
+	reg := srv.RegisterClient(c)
+	cfg := oauthkit.Config{ClientID: reg.ID, ClientSecret: reg.Secret, TokenURL: srv.TokenURL()}
+	if ac.key {
+		cfg.ClientKey = clientKey
+	}
+	ac.configure(&cfg)
+	return cfg
 }
 
 func authCases() []authCase {
@@ -25,6 +59,8 @@ func authCases() []authCase {
 		{name: "client_secret_basic", serverAuth: oauthtest.ClientSecretBasic, configure: func(*oauthkit.Config) {}},
 		{name: "client_secret_post", serverAuth: oauthtest.ClientSecretPost, configure: func(c *oauthkit.Config) { c.AuthMethod = oauthkit.ClientSecretPost }},
 		{name: "none", serverAuth: oauthtest.AuthNone, public: true, configure: func(c *oauthkit.Config) { c.AuthMethod = oauthkit.AuthNone }},
+		{name: "client_secret_jwt", serverAuth: oauthtest.ClientSecretJWT, configure: func(c *oauthkit.Config) { c.AuthMethod = oauthkit.ClientSecretJWT }},
+		{name: "private_key_jwt", serverAuth: oauthtest.PrivateKeyJWT, key: true, configure: func(c *oauthkit.Config) { c.AuthMethod = oauthkit.PrivateKeyJWT }},
 		{name: "client_secret_uri", serverAuth: oauthtest.ClientSecretURI, configure: func(c *oauthkit.Config) {
 			c.ClientAuth = oauthkit.ClientAuthFunc(func(_ context.Context, r *oauthkit.ClientAuthRequest) error {
 				q := r.URL.Query()
@@ -99,13 +135,8 @@ func TestGrants_clientAuth(t *testing.T) {
 			}
 			t.Run(ac.name+"/"+gc.name, func(t *testing.T) {
 				t.Parallel()
-				client := srv.RegisterClient(oauthtest.Client{AuthMethod: ac.serverAuth, RedirectURIs: []string{"https://app.example/cb"}})
-				cfg := oauthkit.Config{
-					ClientID: client.ID, ClientSecret: client.Secret,
-					AuthURL: srv.AuthorizationURL(), TokenURL: srv.TokenURL(), DeviceAuthURL: srv.DeviceAuthorizationURL(),
-					RedirectURL: "https://app.example/cb",
-				}
-				ac.configure(&cfg)
+				cfg := ac.register(srv, oauthtest.Client{RedirectURIs: []string{"https://app.example/cb"}})
+				cfg.AuthURL, cfg.DeviceAuthURL, cfg.RedirectURL = srv.AuthorizationURL(), srv.DeviceAuthorizationURL(), "https://app.example/cb"
 				s, err := oauthkit.NewSession(cfg)
 				if err != nil {
 					t.Fatal(err)
@@ -142,11 +173,17 @@ func TestGrants_wrongSecret(t *testing.T) {
 		}
 		t.Run(ac.name, func(t *testing.T) {
 			t.Parallel()
-			client := srv.RegisterClient(oauthtest.Client{AuthMethod: ac.serverAuth})
-			cfg := oauthkit.Config{ClientID: client.ID, ClientSecret: client.Secret + "x", TokenURL: srv.TokenURL()}
-			ac.configure(&cfg)
-			s, _ := oauthkit.NewSession(cfg)
-			_, err := s.FetchToken(t.Context(), nil)
+			cfg := ac.register(srv, oauthtest.Client{})
+			cfg.ClientSecret += "x"
+			if ac.key {
+				other, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+				cfg.ClientKey, _ = jose.NewKey(other, "test-client-key", jose.ES256)
+			}
+			s, err := oauthkit.NewSession(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.FetchToken(t.Context(), nil)
 			e, ok := errorsAs(err)
 			if !ok || e.Code != oauthkit.ErrorCodeInvalidClient || e.StatusCode != 401 {
 				t.Errorf("err = %v, want invalid_client (HTTP 401)", err)
