@@ -24,6 +24,9 @@ func ParseJWK(data []byte) (*Key, error) {
 	if DefaultAlgorithm(jwk.Key) == "" {
 		return nil, errorf(ErrUnsupportedKeyType, "%s", keyTypeName(jwk.Key))
 	}
+	if b, ok := jwk.Key.([]byte); ok && len(b) == 0 {
+		return nil, errorf(ErrMalformedKey, `empty "oct" key`)
+	}
 	// An "alg" this package does not implement (for example "RSA-OAEP" on
 	// an encryption key) is kept as metadata; such a key never verifies a
 	// signature because its algorithm never matches a token's.
