@@ -247,6 +247,7 @@ func TestErrors(t *testing.T) {
 		{"no profile", f.env, []string{"token", "-p", "nope"}, exitUsage, "log in with --profile nope"},
 		{"insecure", f.env, cc("http://auth.example/token"), exitUsage, "insecure transport"},
 		{"bad jwt", nil, []string{"jwt", "decode", "not-a-jwt"}, exitUsage, "decoding the JWT"},
+		{"user timeout", f.env, append([]string{"login", "--grant", "device_code", "--timeout", "200ms"}, f.endpoints()...), exitAuth, "timed out waiting for the user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -254,8 +255,11 @@ func TestErrors(t *testing.T) {
 			if r.code != tt.wantCode || !strings.Contains(r.stderr, tt.wantErr) {
 				t.Errorf("exit %d, stderr %q; want %d and %q", r.code, r.stderr, tt.wantCode, tt.wantErr)
 			}
-			if first, _, _ := strings.Cut(r.stderr, "\n"); !strings.HasPrefix(first, "oauthkit: ") {
-				t.Errorf("first stderr line %q lacks the prefix", first)
+			// The error is one line, after any progress the command printed.
+			i := strings.Index(r.stderr, tt.wantErr)
+			line := r.stderr[strings.LastIndex(r.stderr[:max(i, 0)], "\n")+1:]
+			if !strings.HasPrefix(line, "oauthkit: ") {
+				t.Errorf("error line %q lacks the prefix", line)
 			}
 		})
 	}
@@ -372,15 +376,34 @@ func TestLogin_loopbackCodeFlow(t *testing.T) {
 
 func TestLogin_deviceFlow(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, oauthtest.Client{})
-	bg := runBackground(t, f.env, append([]string{"login", "--grant", "device_code"}, f.endpoints()...)...)
-	code := bg.waitFor(t, regexp.MustCompile(`enter the code (\S+)`))
-	if err := f.srv.ApproveDevice(code); err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name   string
+		flags  []string
+		wantQR bool
+	}{
+		{"not a terminal", nil, false},
+		{"forced qr", []string{"--qr"}, true},
+		{"no qr", []string{"--qr=false"}, false},
 	}
-	r := bg.result(t)
-	if r.code != exitOK {
-		t.Fatalf("login: exit %d\n%s", r.code, r.stderr)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, oauthtest.Client{})
+			args := append([]string{"login", "--grant", "device_code"}, tt.flags...)
+			bg := runBackground(t, f.env, append(args, f.endpoints()...)...)
+			code := bg.waitFor(t, regexp.MustCompile(`enter the code (\S+)`))
+			if err := f.srv.ApproveDevice(code); err != nil {
+				t.Fatal(err)
+			}
+			r := bg.result(t)
+			if r.code != exitOK {
+				t.Fatalf("login: exit %d\n%s", r.code, r.stderr)
+			}
+			// The quiet zone of a QR code without colour is a row of full blocks.
+			if gotQR := strings.Contains(r.stderr, "\n"+strings.Repeat("█", 21)); gotQR != tt.wantQR {
+				t.Errorf("QR code on stderr = %v, want %v:\n%s", gotQR, tt.wantQR, r.stderr)
+			}
+		})
 	}
 }
 

@@ -20,6 +20,10 @@ const (
 	exitNetwork = 3
 )
 
+// errUserTimeout ends a login whose user did not finish within --timeout:
+// the authorization failed (exit code 2).
+var errUserTimeout = errors.New("timed out waiting for the user")
+
 // usageError is a mistake on the command line: exit code 1.
 type usageError struct{ err error }
 
@@ -88,7 +92,7 @@ func exitCode(ctx context.Context, err error) int {
 	if isNetwork(err) || (ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded)) {
 		return exitNetwork
 	}
-	if errors.Is(err, context.Canceled) {
+	if errors.Is(err, context.Canceled) || errors.Is(err, errUserTimeout) {
 		return exitAuth
 	}
 	var r *reportedError

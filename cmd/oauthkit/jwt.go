@@ -18,11 +18,15 @@ import (
 var asymmetricAlgs = []string{jose.RS256, jose.RS384, jose.RS512, jose.PS256, jose.PS384, jose.PS512,
 	jose.ES256, jose.ES384, jose.ES512, jose.EdDSA}
 
+const jwtExample = `  oauthkit jwt decode "$ID_TOKEN"
+  oauthkit token -p kc | oauthkit jwt decode -`
+
 func (a *app) newJWTCmd() *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "jwt",
-		Short: "Work with JSON Web Tokens",
-		Args:  exactArgs(0),
+		Use:     "jwt",
+		Short:   "Work with JSON Web Tokens",
+		Example: jwtExample,
+		Args:    exactArgs(0),
 	}
 	cmd.AddCommand(a.newJWTDecodeCmd())
 	return cmd
@@ -33,25 +37,43 @@ type jwtFlags struct {
 	algs   []string
 }
 
-func (a *app) newJWTDecodeCmd() *cobra.Command {
-	jf := &jwtFlags{}
-	cmd := &cobra.Command{
-		Use:   "decode TOKEN",
-		Short: "Show a JWT's header and claims; --verify checks its signature",
-		Long: `decode prints the header and claims of a JWT (TOKEN, or - for stdin) and
+const jwtDecodeLong = `decode prints the header and claims of a JWT (TOKEN, or - for stdin) and
 the times it carries (exp, iat, nbf, auth_time) in local time and relative
 to now. Without --verify nothing is checked: do not trust the claims.
 
 --verify checks the signature with the keys of a JWKS URL, or of a file
 holding a JWK, a JWK Set or a PEM public key, under an algorithm
 allow-list (--alg, default every asymmetric algorithm; never "none").
-Claims such as exp, iss and aud are shown, not validated.`,
-		Example: `  oauthkit jwt decode "$ID_TOKEN"
-  oauthkit token -p google -o json --show-secrets | jq -r .id_token | oauthkit jwt decode -
-  oauthkit jwt decode --verify https://www.googleapis.com/oauth2/v3/certs "$ID_TOKEN"
-  oauthkit jwt decode --verify ./public.pem --alg ES256 "$TOKEN"`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error { return a.decodeJWT(cmd.Context(), args[0], jf) },
+Claims such as exp, iss and aud are shown, not validated.
+
+ID tokens are JWTs everywhere; access tokens are JWTs at Okta, Keycloak and
+many service token endpoints, and opaque at GitHub and Google.`
+
+const jwtDecodeExample = `  # GitHub Actions: the job's OpenID Connect token, verified
+  oauthkit jwt decode \
+    --verify https://token.actions.githubusercontent.com/.well-known/jwks "$GH_OIDC_TOKEN"
+
+  # Google: the ID token of a login, verified with Google's keys
+  oauthkit token -p google -o json --show-secrets | jq -r .id_token |
+    oauthkit jwt decode --verify https://www.googleapis.com/oauth2/v3/certs -
+
+  # Okta or Keycloak: their access tokens are JWTs
+  oauthkit token -p okta |
+    oauthkit jwt decode --verify https://dev-123.okta.com/oauth2/default/v1/keys -
+  oauthkit token -p kc | oauthkit jwt decode -o text -
+
+  # A client-credentials service, against a key file and one algorithm
+  oauthkit token -p svc | oauthkit jwt decode --verify ./public.pem --alg ES256 -`
+
+func (a *app) newJWTDecodeCmd() *cobra.Command {
+	jf := &jwtFlags{}
+	cmd := &cobra.Command{
+		Use:     "decode TOKEN",
+		Short:   "Show a JWT's header and claims; --verify checks its signature",
+		Long:    jwtDecodeLong,
+		Example: jwtDecodeExample,
+		Args:    exactArgs(1),
+		RunE:    func(cmd *cobra.Command, args []string) error { return a.decodeJWT(cmd.Context(), args[0], jf) },
 	}
 	cmd.Flags().StringVar(&jf.verify, "verify", "", "JWKS URL or key file to verify the signature with")
 	cmd.Flags().StringArrayVar(&jf.algs, "alg", nil, "allowed signature algorithm (repeatable)")
@@ -71,20 +93,11 @@ func (a *app) decodeJWT(ctx context.Context, token string, jf *jwtFlags) error {
 	if err != nil {
 		return usageError{fmt.Errorf("decoding the JWT: %w", err)}
 	}
-	verified := false
-	if jf.verify != "" {
-		keys, err := a.keySource(jf.verify)
-		if err != nil {
+	verified := jf.verify != ""
+	if verified {
+		if err := a.verifyJWT(ctx, token, jf); err != nil {
 			return err
 		}
-		algs := jf.algs
-		if len(algs) == 0 {
-			algs = asymmetricAlgs
-		}
-		if _, err := jose.Verify(ctx, token, keys, jose.VerifyOptions{Algorithms: algs}); err != nil {
-			return tried(err, "verifying the signature with %s", jf.verify)
-		}
-		verified = true
 	}
 	var claims map[string]any
 	dec := json.NewDecoder(bytes.NewReader(payload))
@@ -103,6 +116,21 @@ func (a *app) decodeJWT(ctx context.Context, token string, jf *jwtFlags) error {
 		header["typ"] = h.Type
 	}
 	return a.printJWT(header, claims, verified)
+}
+
+// verifyJWT checks token's signature with the keys of --verify under the
+// --alg allow-list.
+func (a *app) verifyJWT(ctx context.Context, token string, jf *jwtFlags) error {
+	keys, err := a.keySource(jf.verify)
+	if err != nil {
+		return err
+	}
+	algs := jf.algs
+	if len(algs) == 0 {
+		algs = asymmetricAlgs
+	}
+	_, err = jose.Verify(ctx, token, keys, jose.VerifyOptions{Algorithms: algs})
+	return tried(err, "verifying the signature with %s", jf.verify)
 }
 
 func (a *app) printJWT(header, claims map[string]any, verified bool) error {

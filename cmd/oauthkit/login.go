@@ -26,23 +26,34 @@ type loginFlags struct {
 	grant        string
 	redirectPort int
 	noBrowser    bool
-	username     string
-	subject      string
-	timeout      time.Duration
+	// qr is --qr; qrSet says whether it was given, else stderr decides.
+	qr, qrSet bool
+	username  string
+	subject   string
+	timeout   time.Duration
 }
 
-const loginExample = `  # GitHub (OAuth app with redirect http://127.0.0.1:8400/callback)
-  OAUTHKIT_CLIENT_SECRET=... oauthkit login --profile gh --client-id Iv1.abc \
+const loginExample = `  # GitHub: browser login (OAuth app whose callback is http://127.0.0.1:8400/callback)
+  OAUTHKIT_CLIENT_SECRET=... oauthkit login --profile gh --client-id Ov23liEXAMPLE \
     --auth-url https://github.com/login/oauth/authorize \
     --token-url https://github.com/login/oauth/access_token \
     --redirect-port 8400 --scope "read:user user:email"
+
+  # GitHub: device flow (no browser on this machine; scan the QR code instead)
+  oauthkit login --profile gh --client-id Ov23liEXAMPLE --auth-method none --grant device_code \
+    --device-auth-url https://github.com/login/device/code \
+    --token-url https://github.com/login/oauth/access_token --scope read:user
 
   # Google, with OpenID Connect discovery
   oauthkit login --profile google --issuer https://accounts.google.com \
     --client-id 123.apps.googleusercontent.com --client-secret-file ~/.google-secret \
     --scope "openid email profile"
 
-  # Okta or Keycloak: device flow for a public client
+  # Okta: browser login for a native (public) app
+  oauthkit login --profile okta --issuer https://dev-123.okta.com/oauth2/default \
+    --client-id 0oaEXAMPLE --auth-method none --scope "openid profile offline_access"
+
+  # Keycloak: device flow for a public client
   oauthkit login --profile kc --issuer https://sso.example.com/realms/main \
     --client-id cli --auth-method none --grant device_code --scope openid
 
@@ -50,19 +61,15 @@ const loginExample = `  # GitHub (OAuth app with redirect http://127.0.0.1:8400/
   OAUTHKIT_CLIENT_SECRET=... oauthkit login --profile svc --grant client_credentials \
     --token-url https://auth.example.com/oauth2/token --client-id reporting --scope reports.read`
 
-func (a *app) newLoginCmd() *cobra.Command {
-	lf := &loginFlags{}
-	lf.cf.create = true
-	cmd := &cobra.Command{
-		Use:   "login",
-		Short: "Obtain a token, optionally saving it as a profile",
-		Long: `login obtains a token with the chosen grant and prints it.
+const loginLong = `login obtains a token with the chosen grant and prints it.
 
 The authorization code grant (the default, with PKCE) listens on a loopback
 redirect URI, http://127.0.0.1:PORT/callback (RFC 8252): register it with
 the provider, with --redirect-port if the provider wants a fixed port. The
 browser opens on the authorization URL, or with --no-browser the URL is
-printed. The device_code grant prints a code to enter on another device.
+printed. The device_code grant (RFC 8628) prints a code to enter on another
+device, and a QR code of the verification URI when stderr is a terminal
+(--qr draws it anyway, --qr=false never).
 
 The jwt-bearer grant (RFC 7523) signs an assertion with --key-file whose
 iss is the client id and whose sub is --subject.
@@ -73,16 +80,28 @@ grant, the password comes from OAUTHKIT_PASSWORD or a prompt.
 
 With --profile NAME the configuration and the token are saved, and later
 commands ("token", "request", "refresh", ...) use them with -p NAME; every
-refresh saves the new token.`,
+refresh saves the new token.`
+
+func (a *app) newLoginCmd() *cobra.Command {
+	lf := &loginFlags{}
+	lf.cf.create = true
+	cmd := &cobra.Command{
+		Use:     "login",
+		Short:   "Obtain a token, optionally saving it as a profile",
+		Long:    loginLong,
 		Example: loginExample,
 		Args:    exactArgs(0),
-		RunE:    func(cmd *cobra.Command, _ []string) error { return a.runLogin(cmd.Context(), lf) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			lf.qrSet = cmd.Flags().Changed("qr")
+			return a.runLogin(cmd.Context(), lf)
+		},
 	}
 	lf.cf.register(cmd, "save the configuration and token under this name")
 	f := cmd.Flags()
 	f.StringVar(&lf.grant, "grant", "", "authorization_code (default), device_code, client_credentials, password or jwt-bearer")
 	f.IntVar(&lf.redirectPort, "redirect-port", 0, "port of the loopback redirect URI; 0 picks a free one")
 	f.BoolVar(&lf.noBrowser, "no-browser", false, "print the authorization URL instead of opening a browser")
+	f.BoolVar(&lf.qr, "qr", false, "draw the device flow's verification URI as a QR code (default: when stderr is a terminal)")
 	f.StringVar(&lf.username, "username", "", "resource owner's name for the password grant")
 	f.StringVar(&lf.subject, "subject", "", "sub of the jwt-bearer assertion (its iss is the client id)")
 	f.DurationVar(&lf.timeout, "timeout", 5*time.Minute, "how long to wait for the user")
@@ -106,7 +125,7 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, lf.timeout, errors.New("timed out waiting for the user"))
+	ctx, cancel := context.WithTimeoutCause(ctx, lf.timeout, errUserTimeout)
 	defer cancel()
 	tok, err := a.obtain(ctx, s, lf, grant)
 	if err != nil {
@@ -128,7 +147,7 @@ func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, g
 	case grantAuthorizationCode:
 		return a.loginCode(ctx, s, lf)
 	case grantDeviceCode:
-		return a.loginDevice(ctx, s)
+		return a.loginDevice(ctx, s, lf.qr || (!lf.qrSet && isTerminal(a.stderr)))
 	case grantClientCredentials, grantJWTBearer:
 		return a.fetchForProfile(ctx, s, grant, lf.subject)
 	case grantPassword:
@@ -218,7 +237,8 @@ func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags
 }
 
 // loginDevice runs the device authorization grant (RFC 8628).
-func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session) (*oauthkit.Token, error) {
+// With qr, the verification URI is drawn as a QR code for a phone.
+func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session, qr bool) (*oauthkit.Token, error) {
 	da, err := s.DeviceAuthorization(ctx)
 	if err != nil {
 		return nil, tried(err, "device authorization at %s", s.Config().DeviceAuthURL)
@@ -226,6 +246,13 @@ func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session) (*oauthkit.T
 	fmt.Fprintf(a.stderr, "To sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
 	if da.VerificationURIComplete != "" {
 		fmt.Fprintf(a.stderr, "or open %s\n", da.VerificationURIComplete)
+	}
+	if qr {
+		fmt.Fprintln(a.stderr)
+		if err := writeQR(a.stderr, cmp.Or(da.VerificationURIComplete, da.VerificationURI), a.useColour(a.stderr)); err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(a.stderr)
 	}
 	sp := a.startSpinner(a.stderr, "Waiting for approval ...")
 	tok, err := s.PollDeviceToken(ctx, da)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -10,17 +11,36 @@ import (
 	"github.com/spf13/cobra"
 )
 
+const profilesLong = `profiles lists the saved profiles with their client, endpoints and token
+state (valid, refreshable, expired or none).
+
+Profiles live in $OAUTHKIT_CONFIG_DIR, by default the oauthkit directory
+under the user's configuration directory (~/.config/oauthkit on Linux,
+~/Library/Application Support/oauthkit on macOS, %AppData%\oauthkit on
+Windows): profiles/NAME.json holds the client configuration and
+tokens/NAME.json the token. Both are written with mode 0600, in
+directories of mode 0700, because they hold secrets.`
+
+const profilesExample = `  # Profiles made by "oauthkit login --profile gh|google|okta|kc|svc"
+  oauthkit profiles -o text
+
+  # Which GitHub, Google, Okta or Keycloak logins need a new login?
+  oauthkit profiles | jq -r '.[] | select(.token_state == "expired") | .name'
+
+  # Client-credentials services renew by themselves; list them
+  oauthkit profiles | jq -r '.[] | select(.grant == "client_credentials") | .name'
+
+  # A separate set of profiles, for example per project
+  OAUTHKIT_CONFIG_DIR=./.oauthkit oauthkit profiles`
+
 func (a *app) newProfilesCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "profiles",
-		Short: "List saved profiles",
-		Long: `profiles lists the saved profiles with their client, endpoints and token
-state. Profiles live in OAUTHKIT_CONFIG_DIR, or oauthkit under the user's
-configuration directory; files are mode 0600.`,
-		Example: `  oauthkit profiles
-  oauthkit profiles | jq -r '.[] | select(.token_state == "expired") | .name'`,
-		Args: exactArgs(0),
-		RunE: func(*cobra.Command, []string) error { return a.listProfiles() },
+		Use:     "profiles",
+		Short:   "List saved profiles",
+		Long:    profilesLong,
+		Example: profilesExample,
+		Args:    exactArgs(0),
+		RunE:    func(*cobra.Command, []string) error { return a.listProfiles() },
 	}
 }
 
@@ -80,48 +100,64 @@ func tokenState(tok *oauthkit.Token, now time.Time) string {
 	return "expired"
 }
 
+const logoutLong = `logout revokes the profile's refresh token (or access token) when the
+profile has a revocation endpoint, then deletes the profile and its token.
+If revocation fails the profile is kept, unless --force.
+
+Without a revocation endpoint (GitHub, for one) only the local copy is
+deleted; the token stays valid at the server until it expires or is
+revoked there.`
+
+const logoutExample = `  # GitHub: deletes the profile (revoke the token in GitHub's settings)
+  oauthkit logout -p gh
+
+  # Google, Okta or Keycloak: revokes, then deletes
+  oauthkit logout -p google
+  oauthkit logout -p kc
+
+  # A client-credentials service whose server is gone
+  oauthkit logout -p svc --force`
+
 func (a *app) newLogoutCmd() *cobra.Command {
 	var name string
-	var keep bool
+	var force bool
 	cmd := &cobra.Command{
-		Use:   "logout -p NAME",
-		Short: "Revoke a profile's token and delete the profile",
-		Long: `logout revokes the profile's refresh token (or access token) when the
-profile has a revocation endpoint, then deletes the profile and its token.
-If revocation fails the profile is kept, unless --force.`,
-		Example: `  oauthkit logout -p gh
-  oauthkit logout -p old --force`,
-		Args: exactArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if name == "" {
-				return usageError{errors.New("logout needs -p NAME")}
-			}
-			cf := &clientFlags{profile: name}
-			s, _, err := a.profileSession(cmd.Context(), cf)
-			if err != nil {
-				return err
-			}
-			if s.Token() != nil && s.Config().RevocationURL != "" {
-				err := s.Revoke(cmd.Context(), "")
-				if err != nil && !keep {
-					return tried(err, "revoking the token of profile %q (use --force to delete anyway)", name)
-				}
-				if err == nil {
-					fmt.Fprintln(a.stderr, "Token revoked.")
-				}
-			}
-			st, err := a.store()
-			if err != nil {
-				return err
-			}
-			if err := st.remove(name); err != nil {
-				return tried(err, "deleting profile %q", name)
-			}
-			fmt.Fprintf(a.stderr, "Profile %q deleted.\n", name)
-			return nil
-		},
+		Use:     "logout -p NAME",
+		Short:   "Revoke a profile's token and delete the profile",
+		Long:    logoutLong,
+		Example: logoutExample,
+		Args:    exactArgs(0),
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.runLogout(cmd.Context(), name, force) },
 	}
 	cmd.Flags().StringVarP(&name, "profile", "p", "", "profile to log out of")
-	cmd.Flags().BoolVar(&keep, "force", false, "delete the profile even if revocation fails")
+	cmd.Flags().BoolVar(&force, "force", false, "delete the profile even if revocation fails")
 	return cmd
+}
+
+func (a *app) runLogout(ctx context.Context, name string, force bool) error {
+	if name == "" {
+		return usageError{errors.New("logout needs -p NAME")}
+	}
+	s, _, err := a.profileSession(ctx, &clientFlags{profile: name})
+	if err != nil {
+		return err
+	}
+	if s.Token() != nil && s.Config().RevocationURL != "" {
+		err := s.Revoke(ctx, "")
+		if err != nil && !force {
+			return tried(err, "revoking the token of profile %q (use --force to delete anyway)", name)
+		}
+		if err == nil {
+			fmt.Fprintln(a.stderr, "Token revoked.")
+		}
+	}
+	st, err := a.store()
+	if err != nil {
+		return err
+	}
+	if err := st.remove(name); err != nil {
+		return tried(err, "deleting profile %q", name)
+	}
+	fmt.Fprintf(a.stderr, "Profile %q deleted.\n", name)
+	return nil
 }

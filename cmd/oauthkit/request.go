@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -17,49 +18,40 @@ type requestFlags struct {
 	include bool
 }
 
-func (a *app) newRequestCmd() *cobra.Command {
-	var cf *clientFlags
-	rf := &requestFlags{}
-	cmd := &cobra.Command{
-		Use:   "request URL",
-		Short: "Send an authenticated request, refreshing the token when due",
-		Long: `request sends an HTTP request with the profile's access token and writes
+const requestLong = `request sends an HTTP request with the profile's access token and writes
 the response body to stdout (the status line goes to stderr). The token is
 refreshed first when due, and the new token is saved.
 
 -d @FILE reads the body from a file, -d @- from stdin. The exit code is 0
-for a 2xx or 3xx answer, 2 for 401 and 403, and 1 for other errors.`,
-		Example: `  oauthkit request -p gh https://api.github.com/user
+for a 2xx or 3xx answer, 2 for 401 and 403, and 1 for other errors.`
+
+const requestExample = `  # GitHub
+  oauthkit request -p gh https://api.github.com/user | jq .login
+  oauthkit request -p gh -X POST -H 'Accept: application/vnd.github+json' \
+    -d '{"title":"Found a bug"}' https://api.github.com/repos/OWNER/REPO/issues
+
+  # Google
   oauthkit request -p google https://openidconnect.googleapis.com/v1/userinfo
+
+  # Okta or Keycloak: an API of your own that accepts their tokens
+  oauthkit request -p okta -i https://api.example.com/me
+  oauthkit request -p kc -X DELETE https://api.example.com/orders/42
+
+  # A client-credentials service, body from a file
   oauthkit request -p svc -X POST -H 'Content-Type: application/json' \
-    -d '{"report":"daily"}' https://api.example.com/reports`,
-		Args: exactArgs(1),
+    -d @report.json https://api.example.com/reports`
+
+func (a *app) newRequestCmd() *cobra.Command {
+	var cf *clientFlags
+	rf := &requestFlags{}
+	cmd := &cobra.Command{
+		Use:     "request URL",
+		Short:   "Send an authenticated request, refreshing the token when due",
+		Long:    requestLong,
+		Example: requestExample,
+		Args:    exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, _, err := a.profileSession(cmd.Context(), cf)
-			if err != nil {
-				return err
-			}
-			body, err := a.requestBody(rf.data)
-			if err != nil {
-				return err
-			}
-			req, err := http.NewRequestWithContext(cmd.Context(), rf.method, args[0], body)
-			if err != nil {
-				return usageError{fmt.Errorf("building the request: %w", err)}
-			}
-			for _, h := range rf.headers {
-				k, v, ok := strings.Cut(h, ":")
-				if !ok {
-					return usageError{fmt.Errorf("-H %q: want 'Name: value'", h)}
-				}
-				req.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
-			}
-			resp, err := s.Do(req)
-			if err != nil {
-				return tried(err, "%s %s", rf.method, args[0])
-			}
-			defer resp.Body.Close()
-			return a.printResponse(resp, rf.include)
+			return a.runRequest(cmd.Context(), cf, rf, args[0])
 		},
 	}
 	cf = profileFlags(cmd)
@@ -69,6 +61,34 @@ for a 2xx or 3xx answer, 2 for 401 and 403, and 1 for other errors.`,
 	f.StringArrayVarP(&rf.headers, "header", "H", nil, "extra header 'Name: value' (repeatable)")
 	f.BoolVarP(&rf.include, "include", "i", false, "write the response headers to stderr")
 	return cmd
+}
+
+func (a *app) runRequest(ctx context.Context, cf *clientFlags, rf *requestFlags, url string) error {
+	s, _, err := a.profileSession(ctx, cf)
+	if err != nil {
+		return err
+	}
+	body, err := a.requestBody(rf.data)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, rf.method, url, body)
+	if err != nil {
+		return usageError{fmt.Errorf("building the request: %w", err)}
+	}
+	for _, h := range rf.headers {
+		k, v, ok := strings.Cut(h, ":")
+		if !ok {
+			return usageError{fmt.Errorf("-H %q: want 'Name: value'", h)}
+		}
+		req.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
+	}
+	resp, err := s.Do(req)
+	if err != nil {
+		return tried(err, "%s %s", rf.method, url)
+	}
+	defer resp.Body.Close()
+	return a.printResponse(resp, rf.include)
 }
 
 func (a *app) requestBody(data string) (io.Reader, error) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"time"
 
@@ -8,48 +9,54 @@ import (
 	"github.com/spf13/cobra"
 )
 
+const revokeLong = `revoke asks the revocation endpoint (RFC 7009) to revoke TOKEN, or, without
+TOKEN, the refresh token of the profile (or its access token when it has
+none). Revoking a refresh token usually ends the access tokens issued with
+it. The profile's saved token is removed once the server accepted.
+
+The endpoint comes from --revocation-url or the issuer's discovery
+document. GitHub has no RFC 7009 endpoint: revoke its tokens in the
+account's settings or through its REST API.`
+
+const revokeExample = `  # Google (the endpoint comes from discovery)
+  oauthkit revoke -p google
+
+  # Okta or Keycloak
+  oauthkit revoke -p okta
+  oauthkit revoke -p kc --token-type-hint refresh_token
+
+  # A client-credentials service: revoke a token it obtained
+  OAUTHKIT_CLIENT_SECRET=... oauthkit revoke --client-id reporting \
+    --revocation-url https://auth.example.com/oauth2/revoke \
+    --token-type-hint access_token "$TOKEN"`
+
+// maxOneArg accepts at most one positional argument, as a usage error.
+func maxOneArg(cmd *cobra.Command, args []string) error {
+	if len(args) > 1 {
+		return usageError{fmt.Errorf("%s takes at most one token, got %d arguments", cmd.Name(), len(args))}
+	}
+	return nil
+}
+
+// optionalArg is the first argument, or "".
+func optionalArg(args []string) string {
+	if len(args) == 0 {
+		return ""
+	}
+	return args[0]
+}
+
 func (a *app) newRevokeCmd() *cobra.Command {
 	var cf *clientFlags
 	var hint string
 	cmd := &cobra.Command{
-		Use:   "revoke [TOKEN]",
-		Short: "Revoke a token (RFC 7009)",
-		Long: `revoke asks the revocation endpoint to revoke TOKEN, or, without TOKEN, the
-refresh token of the profile (or its access token when it has none).
-Revoking a refresh token usually ends the access tokens issued with it.
-The profile's saved token is removed once the server accepted.`,
-		Example: `  oauthkit revoke -p google
-  oauthkit revoke --client-id app --revocation-url https://sso.example.com/oauth2/revoke \
-    --token-type-hint access_token "$TOKEN"`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return usageError{fmt.Errorf("revoke takes at most one token, got %d arguments", len(args))}
-			}
-			return nil
-		},
+		Use:     "revoke [TOKEN]",
+		Short:   "Revoke a token (RFC 7009)",
+		Long:    revokeLong,
+		Example: revokeExample,
+		Args:    maxOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, _, err := a.profileSession(cmd.Context(), cf)
-			if err != nil {
-				return err
-			}
-			token := ""
-			if len(args) == 1 {
-				token = args[0]
-			}
-			var opts []oauthkit.RevokeOption
-			if hint != "" {
-				opts = append(opts, oauthkit.WithTokenTypeHint(hint))
-			}
-			if err := s.Revoke(cmd.Context(), token, opts...); err != nil {
-				return tried(err, "revoking at %s", s.Config().RevocationURL)
-			}
-			if token == "" && cf.profile != "" {
-				if st, err := a.store(); err == nil {
-					_ = st.removeToken(cf.profile)
-				}
-			}
-			fmt.Fprintln(a.stderr, "Revoked.")
-			return writeJSON(a.stdout, map[string]bool{"revoked": true})
+			return a.runRevoke(cmd.Context(), cf, optionalArg(args), hint)
 		},
 	}
 	cf = profileFlags(cmd)
@@ -57,47 +64,82 @@ The profile's saved token is removed once the server accepted.`,
 	return cmd
 }
 
+func (a *app) runRevoke(ctx context.Context, cf *clientFlags, token, hint string) error {
+	s, _, err := a.profileSession(ctx, cf)
+	if err != nil {
+		return err
+	}
+	var opts []oauthkit.RevokeOption
+	if hint != "" {
+		opts = append(opts, oauthkit.WithTokenTypeHint(hint))
+	}
+	if err := s.Revoke(ctx, token, opts...); err != nil {
+		return tried(err, "revoking at %s", s.Config().RevocationURL)
+	}
+	if token == "" && cf.profile != "" {
+		if st, err := a.store(); err == nil {
+			_ = st.removeToken(cf.profile)
+		}
+	}
+	fmt.Fprintln(a.stderr, "Revoked.")
+	return writeJSON(a.stdout, map[string]bool{"revoked": true})
+}
+
+const introspectLong = `introspect asks the introspection endpoint (RFC 7662) whether TOKEN (or the
+profile's access token) is active, and prints the answer as JSON. An
+inactive token is not an error.
+
+Introspection is for resource servers: the client that asks must usually
+authenticate. The endpoint comes from --introspection-url or the issuer's
+discovery document. GitHub and Google have no RFC 7662 endpoint.`
+
+const introspectExample = `  # Okta or Keycloak: the profile's own access token
+  oauthkit introspect -p okta
+  oauthkit introspect -p kc | jq '{active, scope, exp}'
+
+  # Keycloak: an API (a confidential client) checks a token it received
+  OAUTHKIT_CLIENT_SECRET=... oauthkit introspect --client-id orders-api \
+    --issuer https://sso.example.com/realms/main "$TOKEN" | jq .active
+
+  # A client-credentials service
+  OAUTHKIT_CLIENT_SECRET=... oauthkit introspect --client-id reporting \
+    --introspection-url https://auth.example.com/oauth2/introspect "$TOKEN"
+
+  # Google has no introspection endpoint; its tokeninfo answers instead
+  curl "https://oauth2.googleapis.com/tokeninfo?access_token=$(oauthkit token -p google)"`
+
 func (a *app) newIntrospectCmd() *cobra.Command {
 	var cf *clientFlags
 	var hint string
 	cmd := &cobra.Command{
-		Use:   "introspect [TOKEN]",
-		Short: "Ask the server about a token (RFC 7662)",
-		Long: `introspect asks the introspection endpoint whether TOKEN (or the profile's
-access token) is active, and prints the answer as JSON. An inactive token
-is not an error.`,
-		Example: `  oauthkit introspect -p okta
-  oauthkit introspect --client-id rs --token-url https://sso.example.com/token \
-    --introspection-url https://sso.example.com/introspect "$TOKEN" | jq .active`,
-		Args: func(cmd *cobra.Command, args []string) error {
-			if len(args) > 1 {
-				return usageError{fmt.Errorf("introspect takes at most one token, got %d arguments", len(args))}
-			}
-			return nil
-		},
+		Use:     "introspect [TOKEN]",
+		Short:   "Ask the server about a token (RFC 7662)",
+		Long:    introspectLong,
+		Example: introspectExample,
+		Args:    maxOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, _, err := a.profileSession(cmd.Context(), cf)
-			if err != nil {
-				return err
-			}
-			token := ""
-			if len(args) == 1 {
-				token = args[0]
-			}
-			var opts []oauthkit.IntrospectOption
-			if hint != "" {
-				opts = append(opts, oauthkit.WithTokenTypeHint(hint))
-			}
-			in, err := s.Introspect(cmd.Context(), token, opts...)
-			if err != nil {
-				return tried(err, "introspecting at %s", s.Config().IntrospectionURL)
-			}
-			return writeJSON(a.stdout, introspectionView(in))
+			return a.runIntrospect(cmd.Context(), cf, optionalArg(args), hint)
 		},
 	}
 	cf = profileFlags(cmd)
 	cmd.Flags().StringVar(&hint, "token-type-hint", "", "access_token or refresh_token")
 	return cmd
+}
+
+func (a *app) runIntrospect(ctx context.Context, cf *clientFlags, token, hint string) error {
+	s, _, err := a.profileSession(ctx, cf)
+	if err != nil {
+		return err
+	}
+	var opts []oauthkit.IntrospectOption
+	if hint != "" {
+		opts = append(opts, oauthkit.WithTokenTypeHint(hint))
+	}
+	in, err := s.Introspect(ctx, token, opts...)
+	if err != nil {
+		return tried(err, "introspecting at %s", s.Config().IntrospectionURL)
+	}
+	return writeJSON(a.stdout, introspectionView(in))
 }
 
 // introspectionView is the RFC 7662 form of in, times as Unix seconds.

@@ -56,6 +56,25 @@ Exit codes:
   2  authorization failed: the server's error=, a state, iss or token problem
   3  network error: the server could not be reached or timed out`
 
+const rootExample = `  # Every flow against an embedded server, in seconds
+  oauthkit demo
+
+  # Log in to GitHub once, then call its API
+  oauthkit login -p gh --client-id Ov23liEXAMPLE --grant device_code --auth-method none \
+    --device-auth-url https://github.com/login/device/code \
+    --token-url https://github.com/login/oauth/access_token
+  curl -H "Authorization: Bearer $(oauthkit token -p gh)" https://api.github.com/user
+
+  # Google, Okta or Keycloak: endpoints come from the issuer
+  oauthkit login -p google --issuer https://accounts.google.com \
+    --client-id 123.apps.googleusercontent.com --client-secret-file ~/.google-secret
+  oauthkit userinfo -p google
+
+  # A service with client credentials
+  OAUTHKIT_CLIENT_SECRET=... oauthkit login -p svc --grant client_credentials \
+    --client-id reporting --token-url https://auth.example.com/oauth2/token
+  oauthkit request -p svc https://api.example.com/reports`
+
 // run executes the command line args and returns the process exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr, getenv: os.Getenv}
@@ -87,6 +106,7 @@ func (a *app) newRootCmd() *cobra.Command {
 		Use:               "oauthkit",
 		Short:             "OAuth 2.0 and OpenID Connect tokens from the command line",
 		Long:              rootLong,
+		Example:           rootExample,
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},

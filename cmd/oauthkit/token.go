@@ -30,41 +30,60 @@ func (a *app) profileSession(ctx context.Context, cf *clientFlags) (*oauthkit.Se
 	return s, p, err
 }
 
-func (a *app) newTokenCmd() *cobra.Command {
-	var cf *clientFlags
-	cmd := &cobra.Command{
-		Use:   "token",
-		Short: "Print a valid access token, refreshing it first when due",
-		Long: `token prints the access token of a saved profile, refreshed first when it
+const tokenLong = `token prints the access token of a saved profile, refreshed first when it
 expires within a minute (the new token is saved). The default output is the
 bare token, so that it fits in a header:
 
   curl -H "Authorization: Bearer $(oauthkit token -p gh)" https://api.github.com/user
 
-A client-credentials profile fetches a new token when the old one is due.`,
-		Example: `  oauthkit token -p gh
-  oauthkit token -p google -o header
-  eval "$(oauthkit token -p svc -o env)"; echo "$OAUTHKIT_EXPIRES_AT"
-  oauthkit token -p okta -o json | jq .expires_in`,
-		Args: exactArgs(0),
+A client-credentials profile fetches a new token when the old one is due.`
+
+const tokenExample = `  # GitHub: call the API with curl
+  curl -H "Authorization: Bearer $(oauthkit token -p gh)" https://api.github.com/user
+
+  # Google: a ready-made header line
+  curl -H "$(oauthkit token -p google -o header)" \
+    https://www.googleapis.com/drive/v3/files
+
+  # Okta or Keycloak: the whole token as JSON
+  oauthkit token -p okta -o json | jq .expires_in
+  oauthkit token -p kc -o json --show-secrets | jq -r .id_token | oauthkit jwt decode -
+
+  # A client-credentials service: a new token whenever the old one is due
+  eval "$(oauthkit token -p svc -o env)"; echo "$OAUTHKIT_EXPIRES_AT"`
+
+func (a *app) newTokenCmd() *cobra.Command {
+	var cf *clientFlags
+	cmd := &cobra.Command{
+		Use:     "token",
+		Short:   "Print a valid access token, refreshing it first when due",
+		Long:    tokenLong,
+		Example: tokenExample,
+		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, _, err := a.profileSession(cmd.Context(), cf)
-			if err != nil {
-				return err
-			}
-			tok, err := a.validToken(cmd.Context(), s, cf.profile)
-			if err != nil {
-				return err
-			}
-			if !cmd.Flags().Changed("output") {
-				_, err := a.stdout.Write([]byte(tok.AccessToken + "\n"))
-				return err
-			}
-			return a.printToken(tok, cf.profile)
+			return a.runToken(cmd.Context(), cf, cmd.Flags().Changed("output"))
 		},
 	}
 	cf = profileFlags(cmd)
 	return cmd
+}
+
+// runToken prints the profile's valid token: bare unless formatted is set
+// (--output given).
+func (a *app) runToken(ctx context.Context, cf *clientFlags, formatted bool) error {
+	s, _, err := a.profileSession(ctx, cf)
+	if err != nil {
+		return err
+	}
+	tok, err := a.validToken(ctx, s, cf.profile)
+	if err != nil {
+		return err
+	}
+	if !formatted {
+		_, err := a.stdout.Write([]byte(tok.AccessToken + "\n"))
+		return err
+	}
+	return a.printToken(tok, cf.profile)
 }
 
 // validToken returns the session's token, renewed when due. A profile
@@ -105,30 +124,48 @@ func (a *app) saveToken(name string, tok *oauthkit.Token) error {
 	return st.saveToken(name, tok)
 }
 
+const refreshLong = `refresh uses the refresh token of a saved profile, saves and prints the new
+token. Other commands refresh by themselves when the token is due; this one
+refreshes now, to check the refresh token or to pick up new claims.
+
+A client-credentials profile has no refresh token: "oauthkit token" fetches
+a new token for it instead.`
+
+const refreshExample = `  # GitHub: a GitHub App with expiring user tokens (OAuth app tokens do not expire)
+  oauthkit refresh -p gh
+
+  # Google: a desktop-app client gets a refresh token at login
+  oauthkit refresh -p google -o text
+
+  # Okta or Keycloak (Okta needs the offline_access scope at login)
+  oauthkit refresh -p okta
+  oauthkit refresh -p kc -o json | jq .expires_at`
+
 func (a *app) newRefreshCmd() *cobra.Command {
 	var cf *clientFlags
 	cmd := &cobra.Command{
-		Use:   "refresh",
-		Short: "Refresh the token of a profile now",
-		Long:  "refresh uses the refresh token of a saved profile, saves and prints the new token.",
-		Example: `  oauthkit refresh -p gh
-  oauthkit refresh -p google -o text`,
-		Args: exactArgs(0),
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, _, err := a.profileSession(cmd.Context(), cf)
-			if err != nil {
-				return err
-			}
-			if s.Token() == nil {
-				return tried(oauthkit.ErrNoToken, "refreshing profile %q", cf.profile)
-			}
-			tok, err := s.Refresh(cmd.Context())
-			if err != nil {
-				return tried(err, "refreshing the token at %s", s.Config().TokenURL)
-			}
-			return a.printToken(tok, cf.profile)
-		},
+		Use:     "refresh",
+		Short:   "Refresh the token of a profile now",
+		Long:    refreshLong,
+		Example: refreshExample,
+		Args:    exactArgs(0),
+		RunE:    func(cmd *cobra.Command, _ []string) error { return a.runRefresh(cmd.Context(), cf) },
 	}
 	cf = profileFlags(cmd)
 	return cmd
+}
+
+func (a *app) runRefresh(ctx context.Context, cf *clientFlags) error {
+	s, _, err := a.profileSession(ctx, cf)
+	if err != nil {
+		return err
+	}
+	if s.Token() == nil {
+		return tried(oauthkit.ErrNoToken, "refreshing profile %q", cf.profile)
+	}
+	tok, err := s.Refresh(ctx)
+	if err != nil {
+		return tried(err, "refreshing the token at %s", s.Config().TokenURL)
+	}
+	return a.printToken(tok, cf.profile)
 }

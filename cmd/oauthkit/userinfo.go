@@ -10,18 +10,31 @@ import (
 	"github.com/spf13/cobra"
 )
 
+const userInfoLong = `userinfo calls the userinfo endpoint with the profile's access token
+(refreshed first when due) and prints the claims as JSON. With an issuer
+the endpoint comes from discovery, a signed answer is verified, and sub
+must match the ID token of the login; otherwise --userinfo-url is called.
+
+A client-credentials token stands for no user, so it has no userinfo.`
+
+const userInfoExample = `  # GitHub has no OpenID Connect userinfo; its user API plays the part
+  oauthkit userinfo -p gh --userinfo-url https://api.github.com/user | jq .login
+
+  # Google
+  oauthkit userinfo -p google | jq .email
+
+  # Okta or Keycloak (log in with the openid scope)
+  oauthkit userinfo -p okta
+  oauthkit userinfo -p kc | jq '{sub, preferred_username}'`
+
 func (a *app) newUserInfoCmd() *cobra.Command {
 	var cf *clientFlags
 	cmd := &cobra.Command{
-		Use:   "userinfo",
-		Short: "Print the claims of the userinfo endpoint",
-		Long: `userinfo calls the userinfo endpoint with the profile's access token
-(refreshed first when due) and prints the claims as JSON. With an issuer
-the endpoint comes from discovery, a signed answer is verified, and sub
-must match the ID token of the login; otherwise --userinfo-url is called.`,
-		Example: `  oauthkit userinfo -p google | jq .email
-  oauthkit userinfo -p gh --userinfo-url https://api.github.com/user`,
-		Args: exactArgs(0),
+		Use:     "userinfo",
+		Short:   "Print the claims of the userinfo endpoint",
+		Long:    userInfoLong,
+		Example: userInfoExample,
+		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			claims, err := a.userInfo(cmd.Context(), cf)
 			if err != nil {
