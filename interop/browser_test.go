@@ -15,8 +15,12 @@ import (
 	"strings"
 )
 
-// maxPages bounds the pages one scripted visit may go through.
-const maxPages = 12
+const (
+	// maxPages bounds the pages one scripted visit may go through.
+	maxPages = 12
+	// maxBody bounds every page the browser stand-in reads.
+	maxBody = 1 << 20
+)
 
 // deviceSuccessTitle is the title of oidc-provider's default device flow
 // success page.

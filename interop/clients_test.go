@@ -3,24 +3,11 @@
 package interop
 
 import (
-	"crypto/rand"
-	"fmt"
-	"net/http"
+	"errors"
 	"net/url"
-	"time"
+	"testing"
 
-	"github.com/go-jose/go-jose/v4"
-	"github.com/go-jose/go-jose/v4/jwt"
-)
-
-// Token endpoint client authentication methods,
-// https://www.iana.org/assignments/oauth-parameters/oauth-parameters.xhtml#token-endpoint-auth-method
-const (
-	methodBasic      = "client_secret_basic"
-	methodPost       = "client_secret_post"
-	methodNone       = "none"
-	methodSecretJWT  = "client_secret_jwt"
-	methodPrivateJWT = "private_key_jwt"
+	"github.com/oauthkit/oauthkit"
 )
 
 const (
@@ -31,32 +18,32 @@ const (
 	apiResource = "urn:oauthkit:interop:api"
 	// privateKeyClientKeyID is the kid of the private_key_jwt client's key.
 	privateKeyClientKeyID = "interop-client-key"
-	// clientAssertionType is the RFC 7523 section 2.2 assertion type.
-	clientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
-	// grantDeviceCode is the RFC 8628 section 3.4 grant type.
-	grantDeviceCode = "urn:ietf:params:oauth:grant-type:device_code"
 )
 
 // client is one client registered in server.mjs.
 type client struct {
 	ID     string
 	Secret string // empty for none and private_key_jwt
-	Method string // token_endpoint_auth_method
+	Method string // token_endpoint_auth_method, an oauthkit.Config.AuthMethod
 }
 
 // Public reports whether the client has no credentials (method none).
-func (c client) Public() bool { return c.Method == methodNone }
+func (c client) Public() bool { return c.Method == oauthkit.AuthNone }
 
 // The clients of server.mjs, one per authentication method.
 var (
-	basicClient      = client{ID: "basic-client", Secret: "basic-secret", Method: methodBasic}
-	postClient       = client{ID: "post-client", Secret: "post-secret", Method: methodPost}
-	publicClient     = client{ID: "public-client", Method: methodNone}
-	secretJWTClient  = client{ID: "jwt-secret-client", Secret: "jwt-secret-client-secret-0123456789abcdef", Method: methodSecretJWT}
-	privateJWTClient = client{ID: "private-key-client", Method: methodPrivateJWT}
+	basicClient      = client{ID: "basic-client", Secret: "basic-secret", Method: oauthkit.ClientSecretBasic}
+	postClient       = client{ID: "post-client", Secret: "post-secret", Method: oauthkit.ClientSecretPost}
+	publicClient     = client{ID: "public-client", Method: oauthkit.AuthNone}
+	secretJWTClient  = client{ID: "jwt-secret-client", Secret: "jwt-secret-client-secret-0123456789abcdef", Method: oauthkit.ClientSecretJWT}
+	privateJWTClient = client{ID: "private-key-client", Method: oauthkit.PrivateKeyJWT}
 
 	allClients = []client{basicClient, postClient, publicClient, secretJWTClient, privateJWTClient}
 )
+
+// scopesOpenID ask for every claim of the test user and for a refresh
+// token.
+var scopesOpenID = []string{"openid", "email", "profile", "offline_access"}
 
 // testUser holds the claims of the one account server.mjs knows.
 var testUser = map[string]any{
@@ -69,57 +56,86 @@ var testUser = map[string]any{
 	"preferred_username": "interop",
 }
 
-// authenticate applies the client's authentication to a back-channel request
-// (RFC 6749 section 2.3, RFC 7523 section 2.2) and returns the form to send.
-func (c client) authenticate(req *http.Request, form url.Values) (url.Values, error) {
-	form = cloneValues(form)
-	switch c.Method {
-	case methodBasic:
-		// RFC 6749 section 2.3.1: both parts are form-encoded first.
-		req.SetBasicAuth(url.QueryEscape(c.ID), url.QueryEscape(c.Secret))
-	case methodPost:
-		form.Set("client_id", c.ID)
-		form.Set("client_secret", c.Secret)
-	case methodNone:
-		form.Set("client_id", c.ID)
-	case methodSecretJWT, methodPrivateJWT:
-		assertion, err := c.assertion()
-		if err != nil {
-			return nil, err
-		}
-		form.Set("client_id", c.ID)
-		form.Set("client_assertion_type", clientAssertionType)
-		form.Set("client_assertion", assertion)
-	default:
-		return nil, fmt.Errorf("interop: unknown auth method %q", c.Method)
+// config returns c's session configuration, completed from discovery by
+// idp: endpoints, the issuer with RFC 9207 checks, and ID token
+// validation.
+func (c client) config(t *testing.T) oauthkit.Config {
+	t.Helper()
+	base := oauthkit.Config{
+		ClientID:               c.ID,
+		ClientSecret:           c.Secret,
+		AuthMethod:             c.Method,
+		RedirectURL:            redirectURI,
+		Scopes:                 scopesOpenID,
+		Issuer:                 op.Issuer,
+		RequireIssuerParameter: true,
+		HTTPClient:             httpClient,
 	}
-	return form, nil
+	if c.Method == oauthkit.PrivateKeyJWT {
+		base.ClientKey = clientKey
+	}
+	cfg, err := idp.Config(base)
+	if err != nil {
+		t.Fatalf("oidc Provider.Config: %v", err)
+	}
+	return cfg
 }
 
-// assertion signs an RFC 7523 client assertion for the JWT methods, with the
-// issuer as audience (which oidc-provider accepts at every endpoint).
-func (c client) assertion() (string, error) {
-	key := jose.SigningKey{Algorithm: jose.HS256, Key: []byte(c.Secret)}
-	if c.Method == methodPrivateJWT {
-		key = jose.SigningKey{
-			Algorithm: jose.ES256,
-			Key:       jose.JSONWebKey{Key: clientKey, KeyID: privateKeyClientKeyID},
-		}
+// session returns a new session for c, with edit applied to its config.
+func (c client) session(t *testing.T, edit ...func(*oauthkit.Config)) *oauthkit.Session {
+	t.Helper()
+	cfg := c.config(t)
+	for _, e := range edit {
+		e(&cfg)
 	}
-	signer, err := jose.NewSigner(key, (&jose.SignerOptions{}).WithType("JWT"))
+	s, err := oauthkit.NewSession(cfg)
 	if err != nil {
-		return "", fmt.Errorf("interop: client assertion signer: %w", err)
+		t.Fatalf("NewSession: %v", err)
 	}
-	now := time.Now()
-	claims := jwt.Claims{
-		Issuer:   c.ID,
-		Subject:  c.ID,
-		Audience: jwt.Audience{op.Issuer},
-		ID:       rand.Text(),
-		IssuedAt: jwt.NewNumericDate(now),
-		Expiry:   jwt.NewNumericDate(now.Add(time.Minute)),
+	return s
+}
+
+// authorize builds an authorization request on s, with prompt=consent
+// (which oidc-provider wants for offline_access), and plays the user's
+// browser through it. It returns the request and the callback URL.
+func authorize(t *testing.T, s *oauthkit.Session, opts ...oauthkit.AuthURLOption) (*oauthkit.AuthorizationRequest, string) {
+	t.Helper()
+	opts = append([]oauthkit.AuthURLOption{oauthkit.WithParam("prompt", "consent")}, opts...)
+	ar, err := s.AuthorizationURL(opts...)
+	if err != nil {
+		t.Fatalf("AuthorizationURL: %v", err)
 	}
-	return jwt.Signed(signer).Claims(claims).Serialize()
+	cb, err := login(t.Context(), ar.URL)
+	if err != nil {
+		t.Fatalf("login: %v", err)
+	}
+	return ar, cb
+}
+
+// logIn runs the authorization code flow on s: authorization request,
+// browser, and the exchange, which checks state and iss and validates the
+// ID token with the nonce.
+func logIn(t *testing.T, s *oauthkit.Session) (*oauthkit.AuthorizationRequest, *oauthkit.Token) {
+	t.Helper()
+	ar, cb := authorize(t, s)
+	tok, err := s.ExchangeAuthorizationResponse(t.Context(), cb, *ar)
+	if err != nil {
+		t.Fatalf("ExchangeAuthorizationResponse: %v", err)
+	}
+	if tok.AccessToken == "" || tok.RefreshToken == "" || tok.IDToken == "" {
+		t.Fatalf("token = %v; want access, refresh and ID tokens", tok)
+	}
+	return ar, tok
+}
+
+// wantOAuthError fails the test unless err is an *oauthkit.Error from
+// endpoint with code.
+func wantOAuthError(t *testing.T, err error, endpoint, code string) {
+	t.Helper()
+	e, ok := errors.AsType[*oauthkit.Error](err)
+	if !ok || e.Code != code || e.Endpoint != endpoint {
+		t.Fatalf("error = %v; want *oauthkit.Error %q from the %s endpoint", err, code, endpoint)
+	}
 }
 
 func cloneValues(v url.Values) url.Values {

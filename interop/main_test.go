@@ -15,15 +15,21 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
+	"github.com/oauthkit/oauthkit/jose"
+	"github.com/oauthkit/oauthkit/oidc"
 	"go.uber.org/goleak"
 )
 
 var (
-	// op is the provider every test talks to, started by TestMain.
+	// op is the provider process every test talks to, started by TestMain.
 	op *provider
-	// clientKey is the private_key_jwt client's signing key, made by TestMain.
-	clientKey *ecdsa.PrivateKey
+	// idp is op as oauthkit sees it: discovered by TestMain with
+	// oidc.NewProvider, it completes session configs and verifies ID
+	// tokens.
+	idp *oidc.Provider
+	// clientKey is the private_key_jwt client's signing key, made by
+	// TestMain.
+	clientKey *jose.Key
 	// transport is shared by every HTTP client of the tests, so that TestMain
 	// can close its idle connections before looking for leaked goroutines.
 	transport = http.DefaultTransport.(*http.Transport).Clone()
@@ -35,8 +41,8 @@ func TestMain(m *testing.M) {
 	os.Exit(run(m))
 }
 
-// run starts the provider, runs the tests, stops the provider and checks
-// that no goroutine outlives them.
+// run starts the provider, discovers it, runs the tests, stops the
+// provider and checks that no goroutine outlives them.
 func run(m *testing.M) int {
 	dir, err := os.MkdirTemp("", "oauthkit-interop-")
 	if err != nil {
@@ -50,13 +56,17 @@ func run(m *testing.M) int {
 		return 1
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout+5*time.Second)
-	op, err = startProvider(ctx, jwksFile)
-	cancel()
-	if err != nil {
+	defer cancel()
+	if op, err = startProvider(jwksFile); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	code := m.Run()
+	code := 1
+	if idp, err = oidc.NewProvider(ctx, op.Issuer, oidc.ProviderConfig{HTTPClient: httpClient}); err != nil {
+		fmt.Fprintf(os.Stderr, "interop: discovery: %v\n", err)
+	} else {
+		code = m.Run()
+	}
 	if err := op.stop(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		code = 1
@@ -75,15 +85,16 @@ func run(m *testing.M) int {
 // writeClientKey makes the private_key_jwt client's P-256 key and writes its
 // public JWKS to a file in dir for server.mjs (CLIENT_JWKS_FILE).
 func writeClientKey(dir string) (string, error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	ec, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return "", fmt.Errorf("interop: generate client key: %w", err)
 	}
-	clientKey = key
-	set := jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{
-		Key: key.Public(), KeyID: privateKeyClientKeyID, Algorithm: string(jose.ES256), Use: "sig",
-	}}}
-	b, err := json.Marshal(set)
+	if clientKey, err = jose.NewKey(ec, privateKeyClientKeyID, jose.ES256); err != nil {
+		return "", fmt.Errorf("interop: client key: %w", err)
+	}
+	pub := clientKey.Public()
+	pub.Use = "sig"
+	b, err := json.Marshal(jose.KeySet{Keys: []*jose.Key{pub}})
 	if err != nil {
 		return "", fmt.Errorf("interop: encode client jwks: %w", err)
 	}

@@ -4,11 +4,9 @@ package interop
 
 import (
 	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,28 +30,10 @@ const (
 // errNoNodeModules is returned when the provider's npm packages are missing.
 var errNoNodeModules = errors.New("interop: provider/node_modules is missing: run npm ci in interop/provider")
 
-// metadata is the part of the provider's discovery document the tests use.
-type metadata struct {
-	Issuer                      string   `json:"issuer"`
-	AuthorizationEndpoint       string   `json:"authorization_endpoint"`
-	TokenEndpoint               string   `json:"token_endpoint"`
-	UserInfoEndpoint            string   `json:"userinfo_endpoint"`
-	JWKSURI                     string   `json:"jwks_uri"`
-	DeviceAuthorizationEndpoint string   `json:"device_authorization_endpoint"`
-	IntrospectionEndpoint       string   `json:"introspection_endpoint"`
-	RevocationEndpoint          string   `json:"revocation_endpoint"`
-	GrantTypesSupported         []string `json:"grant_types_supported"`
-	TokenEndpointAuthMethods    []string `json:"token_endpoint_auth_methods_supported"`
-	CodeChallengeMethods        []string `json:"code_challenge_methods_supported"`
-	AuthorizationResponseIss    bool     `json:"authorization_response_iss_parameter_supported"`
-}
-
 // provider is a running oidc-provider process.
 type provider struct {
 	// Issuer is the provider's issuer identifier, http://127.0.0.1:PORT.
 	Issuer string
-	// Meta is the provider's discovery document, fetched at start.
-	Meta metadata
 
 	cmd     *exec.Cmd
 	stdin   io.WriteCloser
@@ -64,9 +44,9 @@ type provider struct {
 }
 
 // startProvider starts node provider/server.mjs on a free port, waits for its
-// READY line and fetches its discovery document. clientJWKSFile names the
-// public JWKS of the private_key_jwt client.
-func startProvider(ctx context.Context, clientJWKSFile string) (*provider, error) {
+// READY line. clientJWKSFile names the public JWKS of the private_key_jwt
+// client.
+func startProvider(clientJWKSFile string) (*provider, error) {
 	if _, err := os.Stat(filepath.Join(providerDir, "node_modules", "oidc-provider")); err != nil {
 		return nil, errNoNodeModules
 	}
@@ -97,10 +77,6 @@ func startProvider(ctx context.Context, clientJWKSFile string) (*provider, error
 	if err := p.awaitReady(); err != nil {
 		p.stop()
 		return nil, err
-	}
-	if err := getJSON(ctx, p.Issuer+"/.well-known/openid-configuration", &p.Meta); err != nil {
-		p.stop()
-		return nil, fmt.Errorf("interop: discovery: %w", err)
 	}
 	return p, nil
 }
@@ -191,14 +167,4 @@ func (w *readyWriter) Write(p []byte) (int, error) {
 		}
 	}
 	return len(p), nil
-}
-
-// getJSON GETs url with the shared client and decodes a 200 JSON answer.
-func getJSON(ctx context.Context, url string, out any) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", "application/json")
-	return doJSON(req, out)
 }

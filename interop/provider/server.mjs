@@ -15,7 +15,7 @@
 //                     private_key_jwt client (required)
 //
 // The clients, the test user and the secrets below are fixed test data and
-// mirror interop/clients_test.go.
+// mirror interop/clients_test.go (and cli_test.go for cli-client).
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -98,6 +98,16 @@ function clients() {
       client_id: 'private-key-client',
       token_endpoint_auth_method: 'private_key_jwt',
       jwks: clientJWKS(),
+    },
+    {
+      // A native public client for the command-line tool: RFC 8252
+      // section 7.3 loopback redirects, where oidc-provider accepts any
+      // port for the registered http://127.0.0.1/callback.
+      ...common,
+      client_id: 'cli-client',
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      grant_types: ALL_GRANTS.filter((g) => g !== 'client_credentials'),
     },
   ];
 }
