@@ -40,23 +40,8 @@ type IDToken struct {
 	ACR string
 	// AMR is "amr", the authentication methods references.
 	AMR []string
-	// Email is "email".
-	Email string
-	// EmailVerified is "email_verified", a boolean or the string "true" on
-	// the wire.
-	EmailVerified bool
-	// Name is "name".
-	Name string
-	// GivenName is "given_name".
-	GivenName string
-	// FamilyName is "family_name".
-	FamilyName string
-	// PreferredUsername is "preferred_username".
-	PreferredUsername string
-	// Picture is "picture".
-	Picture string
-	// Locale is "locale".
-	Locale string
+	// Profile holds the standard claims about the end user.
+	Profile
 	// Raw is the compact JWS the token was decoded from.
 	Raw string
 
@@ -107,32 +92,57 @@ type profileClaims struct {
 	Locale            string    `json:"locale"`
 }
 
+// Profile holds the standard claims about the end user (OpenID Connect
+// Core section 5.1) that ID tokens and userinfo answers share. Only the
+// claims the provider sent are set.
+type Profile struct {
+	// Email is "email".
+	Email string
+	// EmailVerified is "email_verified", a boolean or the string "true" on
+	// the wire.
+	EmailVerified bool
+	// Name is "name".
+	Name string
+	// GivenName is "given_name".
+	GivenName string
+	// FamilyName is "family_name".
+	FamilyName string
+	// PreferredUsername is "preferred_username".
+	PreferredUsername string
+	// Picture is "picture".
+	Picture string
+	// Locale is "locale".
+	Locale string
+}
+
+// profile copies the decoded standard claims.
+func (c *profileClaims) profile() Profile {
+	return Profile{
+		Email: c.Email, EmailVerified: bool(c.EmailVerified), Name: c.Name,
+		GivenName: c.GivenName, FamilyName: c.FamilyName, PreferredUsername: c.PreferredUsername,
+		Picture: c.Picture, Locale: c.Locale,
+	}
+}
+
 // toIDToken copies the decoded claims into an IDToken.
 func (c *idClaims) toIDToken(raw string, payload []byte) *IDToken {
 	return &IDToken{
-		Issuer:            c.Iss,
-		Subject:           c.Sub,
-		Audience:          c.Aud,
-		AuthorizedParty:   c.Azp,
-		Expiry:            c.Exp.time(),
-		IssuedAt:          c.Iat.time(),
-		NotBefore:         c.Nbf.time(),
-		AuthTime:          c.AuthTime.time(),
-		Nonce:             c.Nonce,
-		AccessTokenHash:   c.AtHash,
-		CodeHash:          c.CHash,
-		ACR:               c.ACR,
-		AMR:               c.AMR,
-		Email:             c.Email,
-		EmailVerified:     bool(c.EmailVerified),
-		Name:              c.Name,
-		GivenName:         c.GivenName,
-		FamilyName:        c.FamilyName,
-		PreferredUsername: c.PreferredUsername,
-		Picture:           c.Picture,
-		Locale:            c.Locale,
-		Raw:               raw,
-		payload:           payload,
+		Issuer:          c.Iss,
+		Subject:         c.Sub,
+		Audience:        c.Aud,
+		AuthorizedParty: c.Azp,
+		Expiry:          c.Exp.time(),
+		IssuedAt:        c.Iat.time(),
+		NotBefore:       c.Nbf.time(),
+		AuthTime:        c.AuthTime.time(),
+		Nonce:           c.Nonce,
+		AccessTokenHash: c.AtHash,
+		CodeHash:        c.CHash,
+		ACR:             c.ACR,
+		AMR:             c.AMR,
+		Profile:         c.profile(),
+		Raw:             raw,
+		payload:         payload,
 	}
 }
 

@@ -19,22 +19,8 @@ import (
 type UserInfo struct {
 	// Subject is "sub".
 	Subject string
-	// Email is "email".
-	Email string
-	// EmailVerified is "email_verified", a boolean or the string "true".
-	EmailVerified bool
-	// Name is "name".
-	Name string
-	// GivenName is "given_name".
-	GivenName string
-	// FamilyName is "family_name".
-	FamilyName string
-	// PreferredUsername is "preferred_username".
-	PreferredUsername string
-	// Picture is "picture".
-	Picture string
-	// Locale is "locale".
-	Locale string
+	// Profile holds the standard claims about the end user.
+	Profile
 	// Signed reports whether the answer was a signed JWT
 	// (application/jwt) whose signature was verified.
 	Signed bool
@@ -96,9 +82,7 @@ func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSu
 		return nil, mismatch(ErrSubjectMismatch, c.Sub, expectedSubject)
 	}
 	return &UserInfo{
-		Subject: c.Sub, Email: c.Email, EmailVerified: bool(c.EmailVerified), Name: c.Name,
-		GivenName: c.GivenName, FamilyName: c.FamilyName, PreferredUsername: c.PreferredUsername,
-		Picture: c.Picture, Locale: c.Locale, Signed: signed, payload: body,
+		Subject: c.Sub, Profile: c.profile(), Signed: signed, payload: body,
 	}, nil
 }
 

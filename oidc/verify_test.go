@@ -147,8 +147,9 @@ func TestVerifier_Verify_claims(t *testing.T) {
 		Issuer: testIssuer, Subject: "user-1", Audience: []string{testClientID, "api"}, AuthorizedParty: testClientID,
 		Expiry: testNow.Add(time.Hour), IssuedAt: testNow.Add(-time.Minute), NotBefore: time.Unix(1772366340, 5e8),
 		AuthTime: testNow.Add(-time.Hour), Nonce: "n-0S6_WzA2Mj", ACR: "urn:mace:incommon:iap:silver",
-		AMR: []string{"pwd", "otp"}, Email: "alice@example.com", EmailVerified: true, Name: "Alice",
-		GivenName: "A", FamilyName: "L", PreferredUsername: "alice", Picture: "https://p", Locale: "en", Raw: raw,
+		AMR: []string{"pwd", "otp"}, Raw: raw,
+		Profile: Profile{Email: "alice@example.com", EmailVerified: true, Name: "Alice",
+			GivenName: "A", FamilyName: "L", PreferredUsername: "alice", Picture: "https://p", Locale: "en"},
 	}
 	if diff := cmp.Diff(want, tok, cmpopts.IgnoreUnexported(IDToken{}), cmpopts.EquateApproxTime(0)); diff != "" {
 		t.Errorf("Verify() mismatch (-want +got):\n%s", diff)
