@@ -74,10 +74,12 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 		body = strings.NewReader(ar.Form.Encode())
 		ar.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, ar.URL.String(), body)
+	// Build from the parsed URL: no second parse of the same string.
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/", body)
 	if err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: %w", c.endpoint, err)
 	}
+	req.URL, req.Host = ar.URL, ar.URL.Host
 	req.Header = ar.Header
 	if err := runRequestHooks(c.reqHooks, req); err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: request hook: %w", c.endpoint, err)

@@ -81,9 +81,10 @@ func Password(username, password string) Grant {
 
 // ClientCredentials is the client credentials grant (RFC 6749 section
 // 4.4). The session adds its scopes.
-func ClientCredentials() Grant {
-	return paramGrant{form: url.Values{"grant_type": {GrantTypeClientCredentials}}}
-}
+func ClientCredentials() Grant { return clientCredentials }
+
+// clientCredentials is shared: a paramGrant is never written to.
+var clientCredentials Grant = &paramGrant{form: url.Values{"grant_type": {GrantTypeClientCredentials}}}
 
 // RefreshToken is the refresh grant (RFC 6749 section 6).
 func RefreshToken(refreshToken string) Grant {

@@ -2,6 +2,7 @@ package oauthkit
 
 import (
 	"context"
+	"maps"
 	"fmt"
 	"io"
 	"net/http"
@@ -78,9 +79,11 @@ func (t *Transport) base() http.RoundTripper {
 func (s *Session) authorize(req *http.Request, st *tokenState) (*http.Request, error) {
 	r2 := new(http.Request)
 	*r2 = *req
-	r2.Header = make(http.Header, len(req.Header)+1)
-	for k, v := range req.Header {
-		r2.Header[k] = v
+	// A shallow copy of the map: value slices are shared with the caller's
+	// request and never written to.
+	r2.Header = maps.Clone(req.Header)
+	if r2.Header == nil {
+		r2.Header = make(http.Header, 1)
 	}
 	needURL := s.cfg.TokenPlacement == TokenInQuery || len(s.cfg.Hooks.ProtectedRequest) > 0
 	if needURL {
