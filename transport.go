@@ -2,9 +2,9 @@ package oauthkit
 
 import (
 	"context"
-	"maps"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"strings"

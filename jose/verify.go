@@ -8,9 +8,9 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
-	"math/big"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Header is the protected header of a JWS (RFC 7515 section 4,
@@ -199,9 +199,9 @@ func verifySignature(a algorithm, key any, input, sig []byte) bool {
 		if !ok || len(sig) != 2*a.size {
 			return false
 		}
-		r := new(big.Int).SetBytes(sig[:a.size])
-		s := new(big.Int).SetBytes(sig[a.size:])
-		return ecdsa.Verify(pub, digest, r, s)
+		var der [maxECDSADER]byte
+		asn1Sig, ok := ecdsaDER(der[:0], sig[:a.size], sig[a.size:])
+		return ok && ecdsa.VerifyASN1(pub, digest, asn1Sig)
 	}
 	return false
 }
@@ -277,7 +277,18 @@ func decodePart(buf, src []byte, name string) (part, rest []byte, err error) {
 }
 
 // decodeHeader decodes the JSON header and lifts out "alg", "kid" and "typ".
+// The common header holding only those members takes a fast path that
+// builds no map; anything else goes through [decodeHeaderMap].
 func decodeHeader(b []byte) (Header, error) {
+	if h, ok := decodeSimpleHeader(b); ok {
+		return h, nil
+	}
+	return decodeHeaderMap(b)
+}
+
+// decodeHeaderMap decodes the JSON header into a map, lifts out "alg",
+// "kid" and "typ" and leaves every other member in Header.Extra.
+func decodeHeaderMap(b []byte) (Header, error) {
 	var m map[string]any
 	if err := json.Unmarshal(b, &m); err != nil || m == nil {
 		return Header{}, errorf(ErrMalformedToken, "header is not a JSON object")
@@ -315,4 +326,162 @@ func takeString(m map[string]any, name string) (string, error) {
 	}
 	delete(m, name)
 	return s, nil
+}
+
+// headerScan is the result of scanning a header that holds only "alg",
+// "kid" and "typ" members.
+type headerScan struct {
+	alg, kid, typ [2]int // byte offsets of each string value, {0, 0} if absent
+	seen          uint8  // bit set of members seen
+}
+
+// decodeSimpleHeader decodes b if it is a valid JSON object whose members
+// are only "alg" (non-empty), "kid" and "typ", each appearing once, with
+// string values free of escapes and valid UTF-8. It reports false for
+// anything else, which [decodeHeaderMap] then handles (and rejects or
+// records in Header.Extra) exactly as before. The three strings share one
+// allocation.
+func decodeSimpleHeader(b []byte) (Header, bool) {
+	if !json.Valid(b) {
+		return Header{}, false
+	}
+	var sc headerScan
+	if !sc.scan(b) || sc.seen&1 == 0 || sc.alg[1] == sc.alg[0] {
+		return Header{}, false
+	}
+	all := string(b)
+	return Header{
+		Algorithm: all[sc.alg[0]:sc.alg[1]],
+		KeyID:     all[sc.kid[0]:sc.kid[1]],
+		Type:      all[sc.typ[0]:sc.typ[1]],
+	}, true
+}
+
+// scan walks the members of b, which json.Valid has accepted, and records
+// where the values of "alg", "kid" and "typ" are. It reports false on any
+// other member, a repeated member, or a value it does not take as is.
+func (sc *headerScan) scan(b []byte) bool {
+	i := skipSpace(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = skipSpace(b, i+1)
+	for i < len(b) && b[i] == '"' {
+		ks, ke, ok := rawString(b, i)
+		if !ok {
+			return false
+		}
+		i = skipSpace(b, ke+1)
+		if i >= len(b) || b[i] != ':' {
+			return false
+		}
+		i = skipSpace(b, i+1)
+		if i >= len(b) || b[i] != '"' {
+			return false // a non-string value: let the map path report it
+		}
+		vs, ve, ok := rawString(b, i)
+		if !ok || !utf8.Valid(b[vs:ve]) || !sc.record(string(b[ks:ke]), vs, ve) {
+			return false
+		}
+		i = skipSpace(b, ve+1)
+		if i < len(b) && b[i] == ',' {
+			i = skipSpace(b, i+1)
+		}
+	}
+	return i < len(b) && b[i] == '}' && skipSpace(b, i+1) == len(b)
+}
+
+// record notes the value span of member name, reporting false for an
+// unknown or repeated member.
+func (sc *headerScan) record(name string, start, end int) bool {
+	var dst *[2]int
+	var bit uint8
+	switch name {
+	case "alg":
+		dst, bit = &sc.alg, 1
+	case "kid":
+		dst, bit = &sc.kid, 2
+	case "typ":
+		dst, bit = &sc.typ, 4
+	default:
+		return false
+	}
+	if sc.seen&bit != 0 {
+		return false
+	}
+	sc.seen |= bit
+	*dst = [2]int{start, end}
+	return true
+}
+
+// rawString returns the span of the contents of the JSON string starting
+// at b[i] == '"', reporting false if it holds an escape.
+func rawString(b []byte, i int) (start, end int, ok bool) {
+	for j := i + 1; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			return i + 1, j, true
+		case '\\':
+			return 0, 0, false
+		}
+	}
+	return 0, 0, false
+}
+
+// skipSpace returns the index of the first byte at or after i that is not
+// JSON whitespace.
+func skipSpace(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// maxECDSADER bounds the DER encoding of an ECDSA signature built by
+// [ecdsaDER]: a SEQUENCE header of up to 3 bytes and two INTEGERs of up to
+// 2+1+66 bytes each (P-521).
+const maxECDSADER = 3 + 2*(2+1+66)
+
+// ecdsaDER appends to dst the ASN.1 DER encoding of the signature
+// SEQUENCE { INTEGER r, INTEGER s } from the big-endian values r and s
+// (RFC 3279 section 2.2.3). It reports false if either value is zero,
+// which no valid signature has.
+func ecdsaDER(dst, r, s []byte) ([]byte, bool) {
+	r, s = trimZeros(r), trimZeros(s)
+	if len(r) == 0 || len(s) == 0 {
+		return nil, false
+	}
+	n := derIntLen(r) + derIntLen(s)
+	dst = append(dst, 0x30) // SEQUENCE
+	if n >= 0x80 {
+		dst = append(dst, 0x81)
+	}
+	dst = append(dst, byte(n))
+	dst = appendDERInt(dst, r)
+	return appendDERInt(dst, s), true
+}
+
+// trimZeros drops the leading zero bytes of a big-endian integer.
+func trimZeros(v []byte) []byte {
+	for len(v) > 0 && v[0] == 0 {
+		v = v[1:]
+	}
+	return v
+}
+
+// derIntLen is the length of the DER INTEGER encoding of the positive,
+// minimal big-endian value v, which is at most 127 bytes.
+func derIntLen(v []byte) int {
+	return 2 + len(v) + int(v[0]>>7)
+}
+
+// appendDERInt appends the DER INTEGER encoding of the positive, minimal
+// big-endian value v, which is at most 127 bytes.
+func appendDERInt(dst, v []byte) []byte {
+	pad := v[0] >> 7 // a set high bit needs a zero byte to stay positive
+	dst = append(dst, 0x02, byte(len(v))+pad)
+	if pad != 0 {
+		dst = append(dst, 0)
+	}
+	return append(dst, v...)
 }
