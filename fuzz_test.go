@@ -3,6 +3,7 @@ package oauthkit
 import (
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -23,6 +24,17 @@ func FuzzTokenResponse(f *testing.F) {
 	now := time.Unix(1700000000, 0)
 	f.Fuzz(func(t *testing.T, status int, ct, body string) {
 		r := &rawResponse{status: status, header: http.Header{"Content-Type": {ct}}, body: []byte(body)}
+		if fast, ok := plainToken(r); ok {
+			// The fast path must agree with the general decoder.
+			m, err := r.decode(endpointToken)
+			if err != nil {
+				t.Fatalf("fast path accepted what the general path refuses: %v", err)
+			}
+			slow, err := tokenFromMap(m)
+			if err != nil || !reflect.DeepEqual(fast, slow) {
+				t.Fatalf("fast path %+v, general path %+v (%v)", fast, slow, err)
+			}
+		}
 		tok, err := tokenFromResponse(r, now)
 		if err != nil {
 			if tok != nil {

@@ -126,3 +126,24 @@ func TestError_Error(t *testing.T) {
 		t.Errorf("ResponseError.Error() = %q", got)
 	}
 }
+
+func TestPlainToken_fallsBackOnOddKeys(t *testing.T) {
+	t.Parallel()
+	for _, body := range []string{
+		`{"ACCESS_TOKEN":"a","token_type":"bearer"}`,
+		`{"access_token":"a","access_token":"b","token_type":"bearer"}`,
+		`{"access_token":"a","token_type":"bearer","refresh_expires_in":5}`,
+		`{"access\u005ftoken":"a","token_type":"bearer"}`,
+		`{"access_token":["a"],"token_type":"bearer"}`,
+	} {
+		r := &rawResponse{status: 200, header: http.Header{"Content-Type": {"application/json"}}, body: []byte(body)}
+		if tok, ok := plainToken(r); ok {
+			t.Errorf("plainToken(%s) = %+v, want the general path", body, tok)
+		}
+	}
+	r := &rawResponse{status: 200, header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
+		body: []byte(`{"access_token":"a\"b","token_type":"Bearer","expires_in":"60","scope":"x, y"}`)}
+	if tok, ok := plainToken(r); !ok || tok.AccessToken != `a"b` || tok.ExpiresIn != 60 || tok.Scope != "x, y" {
+		t.Errorf("plainToken = %+v, %v", tok, ok)
+	}
+}
