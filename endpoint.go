@@ -112,7 +112,7 @@ func (s *Session) send(req *http.Request, c endpointCall) (*rawResponse, error) 
 // else that is not a 2xx object into *ResponseError.
 func (r *rawResponse) decode(endpoint string) (map[string]any, error) {
 	ct := r.header.Get("Content-Type")
-	m, _, err := wire.Decode(ct, r.body)
+	m, err := wire.Decode(ct, r.body)
 	ra := parseRetryAfter(r.header.Get("Retry-After"), time.Now())
 	if err == nil {
 		if e := errorFromMembers(endpoint, r.status, m, r.body); e != nil {

@@ -177,7 +177,7 @@ func revocationResult(r *rawResponse) error {
 	if r.status >= 200 && r.status <= 299 {
 		// The body is meaningless on success, but some servers answer
 		// errors with 200: an RFC 6749 error object is still an error.
-		if m, _, err := wire.Decode(r.header.Get("Content-Type"), r.body); err == nil {
+		if m, err := wire.Decode(r.header.Get("Content-Type"), r.body); err == nil {
 			if e := errorFromMembers(endpointRevocation, r.status, m, r.body); e != nil {
 				return e
 			}

@@ -40,33 +40,21 @@ func MediaType(contentType string) string {
 	return mt
 }
 
-// Format of a decoded body.
-type Format int
-
-// Formats.
-const (
-	Unknown Format = iota
-	JSON
-	Form
-)
-
 // Decode decodes an endpoint answer into a map: JSON (numbers as
 // json.Number) when the media type says JSON or the body looks like an
 // object, form-encoded values when it says form or text/plain. Form
-// members become strings. It reports which format it used.
-func Decode(contentType string, body []byte) (map[string]any, Format, error) {
+// members become strings.
+func Decode(contentType string, body []byte) (map[string]any, error) {
 	mt := MediaType(contentType)
 	trimmed := bytes.TrimSpace(body)
 	isJSON := mt == "application/json" || (len(mt) > 5 && mt[len(mt)-5:] == "+json")
 	if isJSON || (len(trimmed) > 0 && trimmed[0] == '{' && mt != "application/x-www-form-urlencoded") {
-		m, err := DecodeJSON(trimmed)
-		return m, JSON, err
+		return DecodeJSON(trimmed)
 	}
 	if mt == "application/x-www-form-urlencoded" || mt == "text/plain" || mt == "" {
-		m, err := DecodeForm(trimmed)
-		return m, Form, err
+		return DecodeForm(trimmed)
 	}
-	return nil, Unknown, fmt.Errorf("unexpected content type %q", mt)
+	return nil, fmt.Errorf("unexpected content type %q", mt)
 }
 
 // DecodeJSON decodes a JSON object, numbers kept as json.Number.
