@@ -79,7 +79,10 @@ func (s *Session) AuthorizationURL(opts ...AuthURLOption) (*AuthorizationRequest
 	}
 	ar.Nonce = q.Get("nonce")
 	if p.nonce != "" || (ar.Nonce == "" && needsNonce(p.scopes, p.responseType)) {
-		ar.Nonce = cmpOr(p.nonce, rand.Text())
+		ar.Nonce = p.nonce
+		if ar.Nonce == "" {
+			ar.Nonce = rand.Text()
+		}
 		q.Set("nonce", ar.Nonce)
 	}
 	u.RawQuery = q.Encode()
