@@ -116,9 +116,9 @@ func (s *Session) checkIssuer(params url.Values) error {
 	iss, ok := params["iss"]
 	switch {
 	case !ok && s.cfg.RequireIssuerParameter:
-		return fmt.Errorf("%w: response has no iss, want %q", ErrIssuerMismatch, s.cfg.Issuer)
+		return fmt.Errorf("%w: response has no iss, want %q", ErrAuthorizationIssuerMismatch, s.cfg.Issuer)
 	case ok && s.cfg.Issuer != "" && (len(iss) != 1 || iss[0] != s.cfg.Issuer):
-		return fmt.Errorf("%w: got %q, want %q", ErrIssuerMismatch, iss, s.cfg.Issuer)
+		return fmt.Errorf("%w: got %q, want %q", ErrAuthorizationIssuerMismatch, iss, s.cfg.Issuer)
 	}
 	return nil
 }

@@ -26,9 +26,9 @@ func TestExchangeAuthorizationResponse(t *testing.T) {
 		{name: "error response", ar: good, callback: cb + "?error=access_denied&error_description=no+thanks&state=xyz", wantCode: ErrorCodeAccessDenied},
 		{name: "missing code", ar: good, callback: cb + "?state=xyz", wantErr: ErrMissingCode},
 		{name: "iss matches", cfg: Config{Issuer: "https://as.example"}, ar: good, callback: cb + "?code=c1&state=xyz&iss=https%3A%2F%2Fas.example", wantSent: true},
-		{name: "iss mismatch", cfg: Config{Issuer: "https://as.example"}, ar: good, callback: cb + "?code=c1&state=xyz&iss=https%3A%2F%2Fevil.example", wantErr: ErrIssuerMismatch},
-		{name: "iss required and missing", cfg: Config{Issuer: "https://as.example", RequireIssuerParameter: true}, ar: good, callback: cb + "?code=c1&state=xyz", wantErr: ErrIssuerMismatch},
-		{name: "iss on error response checked", cfg: Config{Issuer: "https://as.example"}, ar: good, callback: cb + "?error=access_denied&state=xyz&iss=https%3A%2F%2Fevil.example", wantErr: ErrIssuerMismatch},
+		{name: "iss mismatch", cfg: Config{Issuer: "https://as.example"}, ar: good, callback: cb + "?code=c1&state=xyz&iss=https%3A%2F%2Fevil.example", wantErr: ErrAuthorizationIssuerMismatch},
+		{name: "iss required and missing", cfg: Config{Issuer: "https://as.example", RequireIssuerParameter: true}, ar: good, callback: cb + "?code=c1&state=xyz", wantErr: ErrAuthorizationIssuerMismatch},
+		{name: "iss on error response checked", cfg: Config{Issuer: "https://as.example"}, ar: good, callback: cb + "?error=access_denied&state=xyz&iss=https%3A%2F%2Fevil.example", wantErr: ErrAuthorizationIssuerMismatch},
 		{name: "insecure callback", ar: good, callback: "http://app.example/cb?code=c1&state=xyz", wantErr: ErrInsecureTransport},
 		{name: "loopback callback", ar: good, callback: "http://127.0.0.1:8080/cb?code=c1&state=xyz", wantSent: true},
 	}

@@ -15,10 +15,10 @@ var (
 	// from the state sent with the request (a possible CSRF attack). No token
 	// request is sent.
 	ErrStateMismatch = errors.New("oauthkit: state mismatch")
-	// ErrIssuerMismatch means the iss parameter of an authorization response
+	// ErrAuthorizationIssuerMismatch means the iss parameter of an authorization response
 	// (RFC 9207) differs from the expected issuer, or is missing where the
 	// server is known to send it (a possible mix-up attack).
-	ErrIssuerMismatch = errors.New("oauthkit: issuer mismatch")
+	ErrAuthorizationIssuerMismatch = errors.New("oauthkit: issuer mismatch")
 	// ErrMissingCode means an authorization response carried neither a code
 	// nor an error.
 	ErrMissingCode = errors.New("oauthkit: authorization response has no code")
@@ -115,11 +115,16 @@ func (e *Error) Error() string {
 
 // ResponseError is an answer from an endpoint that is neither a usable
 // result nor an RFC 6749 error body: an HTML error page, invalid JSON, an
-// unexpected status. Match it with [errors.As].
+// unexpected status, or no answer at all. Every package of the module
+// reports such answers with this type (the oidc package for discovery and
+// userinfo too). Match it with [errors.As].
 type ResponseError struct {
-	// Endpoint names the endpoint that answered, e.g. "token".
+	// Endpoint names the endpoint that answered, e.g. "token" or
+	// "discovery".
 	Endpoint string
-	// StatusCode is the HTTP status.
+	// URL is the URL that was requested, when the reporting call names it.
+	URL string
+	// StatusCode is the HTTP status, or zero when no answer came.
 	StatusCode int
 	// ContentType is the Content-Type of the answer.
 	ContentType string
@@ -134,7 +139,13 @@ type ResponseError struct {
 // Error returns one line naming the endpoint, status and a short snippet of
 // the body.
 func (e *ResponseError) Error() string {
-	msg := fmt.Sprintf("oauthkit: %s endpoint: unexpected response (HTTP %d, %s)", e.Endpoint, e.StatusCode, orUnknown(e.ContentType))
+	msg := "oauthkit: " + e.Endpoint + " endpoint"
+	if e.URL != "" {
+		msg += " " + e.URL
+	}
+	if e.StatusCode != 0 {
+		msg += fmt.Sprintf(": unexpected response (HTTP %d, %s)", e.StatusCode, orUnknown(e.ContentType))
+	}
 	if e.Err != nil {
 		msg += ": " + strings.TrimPrefix(e.Err.Error(), "oauthkit: ")
 	}

@@ -58,7 +58,7 @@ func TestAuthorizationCode(t *testing.T) {
 func checkIDToken(t *testing.T, c client, tok *oauthkit.Token, nonce string) string {
 	t.Helper()
 	idt, err := idp.Verifier(c.ID).Verify(t.Context(), tok.IDToken,
-		oidc.WithNonce(nonce), oidc.WithAccessToken(tok.AccessToken))
+		oidc.ExpectNonce(nonce), oidc.ExpectAccessToken(tok.AccessToken))
 	if err != nil {
 		t.Fatalf("Verify(id_token): %v", err)
 	}
@@ -175,7 +175,7 @@ func TestAuthorizationCode_wrongIssuer(t *testing.T) {
 	t.Parallel()
 	wrong := basicClient.session(t, func(c *oauthkit.Config) { c.Issuer = "http://127.0.0.1:1/other" })
 	ar, cb := authorize(t, wrong)
-	if _, err := wrong.ExchangeAuthorizationResponse(t.Context(), cb, *ar); !errors.Is(err, oauthkit.ErrIssuerMismatch) {
+	if _, err := wrong.ExchangeAuthorizationResponse(t.Context(), cb, *ar); !errors.Is(err, oauthkit.ErrAuthorizationIssuerMismatch) {
 		t.Fatalf("ExchangeAuthorizationResponse with a wrong issuer: %v; want ErrIssuerMismatch", err)
 	}
 	if wrong.Token() != nil {

@@ -70,8 +70,8 @@ func TestDiscovery_issuerMismatch(t *testing.T) {
 	t.Parallel()
 	other := strings.Replace(op.Issuer, "127.0.0.1", "localhost", 1)
 	_, err := oidc.Discover(t.Context(), other, oidc.DiscoveryConfig{HTTPClient: httpClient})
-	if !errors.Is(err, oidc.ErrIssuerMismatch) {
-		t.Errorf("Discover(%q) = %v; want oidc.ErrIssuerMismatch", other, err)
+	if !errors.Is(err, oidc.ErrDiscoveryIssuerMismatch) {
+		t.Errorf("Discover(%q) = %v; want oidc.ErrDiscoveryIssuerMismatch", other, err)
 	}
 }
 
@@ -110,16 +110,16 @@ func TestJWKS(t *testing.T) {
 	}
 
 	verifier := oidc.NewVerifier(op.Issuer, basicClient.ID, keys, oidc.VerifierConfig{Algorithms: algs})
-	if _, err := verifier.Verify(t.Context(), tok.IDToken, oidc.WithNonce(ar.Nonce)); err != nil {
+	if _, err := verifier.Verify(t.Context(), tok.IDToken, oidc.ExpectNonce(ar.Nonce)); err != nil {
 		t.Errorf("oidc Verifier.Verify: %v", err)
 	}
-	if _, err := verifier.Verify(t.Context(), tok.IDToken, oidc.WithNonce("other")); !errors.Is(err, oidc.ErrInvalidNonce) {
+	if _, err := verifier.Verify(t.Context(), tok.IDToken, oidc.ExpectNonce("other")); !errors.Is(err, oidc.ErrInvalidNonce) {
 		t.Errorf("Verify with another nonce = %v; want oidc.ErrInvalidNonce", err)
 	}
 	late := oidc.NewVerifier(op.Issuer, basicClient.ID, keys, oidc.VerifierConfig{
 		Algorithms: algs, Now: func() time.Time { return time.Now().Add(24 * time.Hour) },
 	})
-	if _, err := late.Verify(t.Context(), tok.IDToken); !errors.Is(err, oidc.ErrTokenExpired) {
-		t.Errorf("Verify a day later = %v; want oidc.ErrTokenExpired", err)
+	if _, err := late.Verify(t.Context(), tok.IDToken); !errors.Is(err, oidc.ErrIDTokenExpired) {
+		t.Errorf("Verify a day later = %v; want oidc.ErrIDTokenExpired", err)
 	}
 }

@@ -17,7 +17,7 @@ func BenchmarkVerifier_Verify(b *testing.B) {
 			ctx := b.Context()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := v.Verify(ctx, raw, WithNonce("n-0S6_WzA2Mj")); err != nil {
+				if _, err := v.Verify(ctx, raw, ExpectNonce("n-0S6_WzA2Mj")); err != nil {
 					b.Fatal(err)
 				}
 			}

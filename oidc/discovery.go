@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/oauthkit/oauthkit"
 )
 
 // maxBodyBytes bounds discovery and userinfo response bodies.
@@ -171,10 +173,10 @@ const (
 func MetadataURL(issuer string, style DiscoveryStyle) (string, error) {
 	u, err := url.Parse(issuer)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return "", fmt.Errorf("%w: issuer %q is not an absolute http(s) URL", ErrInvalidConfig, issuer)
+		return "", fmt.Errorf("%w: issuer %q is not an absolute http(s) URL", oauthkit.ErrInvalidConfig, issuer)
 	}
 	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", fmt.Errorf("%w: issuer %q has a query, fragment or user info", ErrInvalidConfig, issuer)
+		return "", fmt.Errorf("%w: issuer %q has a query, fragment or user info", oauthkit.ErrInvalidConfig, issuer)
 	}
 	if style == OAuthAuthorizationServer {
 		u.Path = oauthServerPath + strings.TrimSuffix(u.Path, "/")
@@ -204,7 +206,7 @@ type DiscoveryConfig struct {
 // document's issuer must equal issuer exactly (OpenID Connect Discovery
 // section 4.3, RFC 8414 section 3.3) unless cfg.IssuerValidator accepts
 // it. The body is limited to 1 MiB; a status other than 200, an HTML page
-// or a body that is not a JSON object is a [*ResponseError] naming the
+// or a body that is not a JSON object is a [*oauthkit.ResponseError] naming the
 // "discovery" endpoint.
 func Discover(ctx context.Context, issuer string, cfg DiscoveryConfig) (*Metadata, error) {
 	u, err := MetadataURL(issuer, cfg.Style)
@@ -220,7 +222,7 @@ func Discover(ctx context.Context, issuer string, cfg DiscoveryConfig) (*Metadat
 	}
 	var m Metadata
 	if err := json.Unmarshal(body, &m); err != nil {
-		return nil, &ResponseError{Endpoint: "discovery", URL: u, StatusCode: http.StatusOK, Body: bounded(body),
+		return nil, &oauthkit.ResponseError{Endpoint: "discovery", URL: u, StatusCode: http.StatusOK, Body: bounded(body),
 			Err: fmt.Errorf("%w: %v", ErrInvalidMetadata, err)}
 	}
 	if err := checkDiscoveredIssuer(issuer, m.Issuer, cfg.IssuerValidator); err != nil {
@@ -239,10 +241,10 @@ func checkDiscoveredIssuer(want, got string, iv IssuerValidator) error {
 		return nil
 	}
 	if iv == nil {
-		return mismatch(ErrIssuerMismatch, got, want)
+		return mismatch(ErrDiscoveryIssuerMismatch, got, want)
 	}
 	if err := iv.ValidateDiscoveredIssuer(want, got); err != nil {
-		return fmt.Errorf("%w: got %q for %q: %v", ErrIssuerMismatch, got, want, trimPrefix(err.Error()))
+		return fmt.Errorf("%w: got %q for %q: %v", ErrDiscoveryIssuerMismatch, got, want, trimPrefix(err.Error()))
 	}
 	return nil
 }
@@ -252,7 +254,7 @@ func checkDiscoveredIssuer(want, got string, iv IssuerValidator) error {
 func get(ctx context.Context, hc *http.Client, endpoint, u, bearer, accept string) ([]byte, string, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, "", &ResponseError{Endpoint: endpoint, URL: u, Err: err}
+		return nil, "", &oauthkit.ResponseError{Endpoint: endpoint, URL: u, Err: err}
 	}
 	req.Header.Set("Accept", accept)
 	if bearer != "" {
@@ -263,12 +265,12 @@ func get(ctx context.Context, hc *http.Client, endpoint, u, bearer, accept strin
 	}
 	resp, err := hc.Do(req)
 	if err != nil {
-		return nil, "", &ResponseError{Endpoint: endpoint, URL: u, Err: err}
+		return nil, "", &oauthkit.ResponseError{Endpoint: endpoint, URL: u, Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	ct := resp.Header.Get("Content-Type")
-	rerr := &ResponseError{Endpoint: endpoint, URL: u, StatusCode: resp.StatusCode, ContentType: ct, Body: bounded(body)}
+	rerr := &oauthkit.ResponseError{Endpoint: endpoint, URL: u, StatusCode: resp.StatusCode, ContentType: ct, Body: bounded(body)}
 	mt, _, _ := mime.ParseMediaType(ct)
 	switch {
 	case err != nil:
@@ -301,7 +303,7 @@ func bounded(b []byte) []byte {
 func checkSecure(raw string, allowHTTP bool) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("%w: %q: %v", ErrInvalidConfig, raw, err)
+		return fmt.Errorf("%w: %q: %v", oauthkit.ErrInvalidConfig, raw, err)
 	}
 	switch {
 	case u.Scheme == "https", allowHTTP && u.Scheme == "http":
@@ -309,7 +311,7 @@ func checkSecure(raw string, allowHTTP bool) error {
 	case u.Scheme == "http" && isLoopback(u.Hostname()):
 		return nil
 	}
-	return fmt.Errorf("%w: %q is not https (InsecureAllowHTTP permits http)", ErrInvalidConfig, raw)
+	return fmt.Errorf("%w: %q is not https (InsecureAllowHTTP permits http)", oauthkit.ErrInvalidConfig, raw)
 }
 
 // isLoopback reports whether host is localhost or a loopback address.

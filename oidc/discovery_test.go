@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/jose"
 )
 
@@ -26,10 +27,10 @@ func TestMetadataURL(t *testing.T) {
 		{"https://a.example/t1", OAuthAuthorizationServer, "https://a.example/.well-known/oauth-authorization-server/t1", nil},
 		{"https://a.example/t1/", OAuthAuthorizationServer, "https://a.example/.well-known/oauth-authorization-server/t1", nil},
 		{"https://a.example/a/b", OAuthAuthorizationServer, "https://a.example/.well-known/oauth-authorization-server/a/b", nil},
-		{"https://a.example?x=1", OpenIDConfiguration, "", ErrInvalidConfig},
-		{"https://a.example#f", OAuthAuthorizationServer, "", ErrInvalidConfig},
-		{"ftp://a.example", OpenIDConfiguration, "", ErrInvalidConfig},
-		{"/relative", OpenIDConfiguration, "", ErrInvalidConfig},
+		{"https://a.example?x=1", OpenIDConfiguration, "", oauthkit.ErrInvalidConfig},
+		{"https://a.example#f", OAuthAuthorizationServer, "", oauthkit.ErrInvalidConfig},
+		{"ftp://a.example", OpenIDConfiguration, "", oauthkit.ErrInvalidConfig},
+		{"/relative", OpenIDConfiguration, "", oauthkit.ErrInvalidConfig},
 	}
 	for _, tc := range tests {
 		got, err := MetadataURL(tc.issuer, tc.style)
@@ -117,7 +118,7 @@ func TestDiscover_errors(t *testing.T) {
 		{"wrong type", 200, "application/json", `{"issuer":42}`, ErrInvalidMetadata, 200},
 		{"no issuer", 200, "application/json", `{"token_endpoint":"https://a/t"}`, ErrInvalidMetadata, 0},
 		{"too large", 200, "application/json", `{"issuer":"` + strings.Repeat("a", maxBodyBytes) + `"}`, nil, 200},
-		{"issuer mismatch", 200, "application/json", `{"issuer":"https://evil.example"}`, ErrIssuerMismatch, 0},
+		{"issuer mismatch", 200, "application/json", `{"issuer":"https://evil.example"}`, ErrDiscoveryIssuerMismatch, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -136,7 +137,7 @@ func TestDiscover_errors(t *testing.T) {
 			if tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
 				t.Errorf("Discover() = %v, want %v", err, tc.wantErr)
 			}
-			var re *ResponseError
+			var re *oauthkit.ResponseError
 			if tc.wantStatus != 0 && (!errors.As(err, &re) || re.StatusCode != tc.wantStatus || re.Endpoint != "discovery") {
 				t.Errorf("Discover() = %v, want a discovery ResponseError with status %d", err, tc.wantStatus)
 			}
@@ -150,8 +151,8 @@ func TestDiscover_errors(t *testing.T) {
 func TestDiscover_insecure(t *testing.T) {
 	t.Parallel()
 	_, err := Discover(t.Context(), "http://issuer.example", DiscoveryConfig{})
-	if !errors.Is(err, ErrInvalidConfig) {
-		t.Errorf("Discover(http) = %v, want ErrInvalidConfig", err)
+	if !errors.Is(err, oauthkit.ErrInvalidConfig) {
+		t.Errorf("Discover(http) = %v, want oauthkit.ErrInvalidConfig", err)
 	}
 }
 
@@ -164,11 +165,11 @@ func TestTenantIssuer(t *testing.T) {
 		return map[string]any{"issuer": template, "jwks_uri": base + "/jwks", "id_token_signing_alg_values_supported": []string{"ES256"}}
 	})
 	issuer := base + "/common/v2.0"
-	if _, err := NewProvider(t.Context(), issuer, ProviderConfig{}); !errors.Is(err, ErrIssuerMismatch) {
-		t.Fatalf("NewProvider without validator = %v, want ErrIssuerMismatch", err)
+	if _, err := NewProvider(t.Context(), issuer, ProviderConfig{}); !errors.Is(err, ErrDiscoveryIssuerMismatch) {
+		t.Fatalf("NewProvider without validator = %v, want ErrDiscoveryIssuerMismatch", err)
 	}
-	if _, err := NewProvider(t.Context(), issuer, ProviderConfig{IssuerValidator: TenantIssuer(base + "/other/{tenantid}")}); !errors.Is(err, ErrIssuerMismatch) {
-		t.Fatalf("NewProvider with another template = %v, want ErrIssuerMismatch", err)
+	if _, err := NewProvider(t.Context(), issuer, ProviderConfig{IssuerValidator: TenantIssuer(base + "/other/{tenantid}")}); !errors.Is(err, ErrDiscoveryIssuerMismatch) {
+		t.Fatalf("NewProvider with another template = %v, want ErrDiscoveryIssuerMismatch", err)
 	}
 	p, err := NewProvider(t.Context(), issuer, ProviderConfig{IssuerValidator: TenantIssuer(template), Now: fixedNow})
 	if err != nil {

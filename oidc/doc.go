@@ -18,7 +18,7 @@
 //	s, err := oauthkit.NewSession(cfg)
 //	ar, err := s.AuthorizationURL()                        // state, PKCE and nonce
 //	tok, err := s.ExchangeAuthorizationResponse(ctx, callbackURL, *ar)
-//	idt, err := p.Verifier(id).Verify(ctx, tok.IDToken, oidc.WithNonce(ar.Nonce))
+//	idt, err := p.Verifier(id).Verify(ctx, tok.IDToken, oidc.ExpectNonce(ar.Nonce))
 //
 // [Verifier.Verify] verifies an ID token by hand, with keys from anywhere
 // (a [jose.KeySet], a [jose.RemoteKeySet]), and returns its claims as an

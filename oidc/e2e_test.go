@@ -86,7 +86,7 @@ func TestSession_oauthtest_idTokenFaults(t *testing.T) {
 		{name: "no at_hash in implicit", responseType: "id_token token", fault: oauthtest.IDTokenFault{OmitAtHash: true}, wantErr: oidc.ErrMissingAtHash},
 		{name: "wrong c_hash", responseType: "code id_token", fault: oauthtest.IDTokenFault{WrongCHash: true}, wantErr: oidc.ErrInvalidCHash},
 		{name: "no c_hash in hybrid", responseType: "code id_token", fault: oauthtest.IDTokenFault{OmitCHash: true}, wantErr: oidc.ErrMissingCHash},
-		{name: "expired", fault: oauthtest.IDTokenFault{Expired: true}, wantErr: oidc.ErrTokenExpired},
+		{name: "expired", fault: oauthtest.IDTokenFault{Expired: true}, wantErr: oidc.ErrIDTokenExpired},
 		{name: "issued in future", fault: oauthtest.IDTokenFault{IssuedInFuture: true}, wantErr: oidc.ErrIssuedInFuture},
 		{name: "old auth_time", opts: []oauthkit.AuthURLOption{maxAge}, fault: oauthtest.IDTokenFault{OldAuthTime: true}, wantErr: oidc.ErrAuthTooOld},
 		{name: "no auth_time", opts: []oauthkit.AuthURLOption{maxAge}, fault: oauthtest.IDTokenFault{OmitClaims: []string{"auth_time"}}, wantErr: oidc.ErrAuthTimeRequired},
@@ -167,7 +167,7 @@ func TestSession_oauthtest_refresh(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Refresh() = %v", err)
 	}
-	if _, err := p.Verifier(client.ID).Verify(ctx, tok.IDToken, oidc.WithSubject("user-1")); err != nil {
+	if _, err := p.Verifier(client.ID).Verify(ctx, tok.IDToken, oidc.ExpectSubject("user-1")); err != nil {
 		t.Errorf("refreshed ID token: %v", err)
 	}
 	srv.InjectIDTokenFault(oauthtest.IDTokenFault{WrongAudience: true, Times: 1})

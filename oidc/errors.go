@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/oauthkit/oauthkit/jose"
@@ -34,11 +33,11 @@ var (
 	// ErrInvalidAuthorizedParty means azp is present and not the client
 	// id, or absent although the token has several audiences.
 	ErrInvalidAuthorizedParty = errors.New("oidc: invalid authorized party")
-	// ErrTokenExpired means exp has passed (beyond the leeway).
-	ErrTokenExpired = errors.New("oidc: id token expired")
-	// ErrTokenNotYetValid means nbf is still in the future (beyond the
+	// ErrIDTokenExpired means exp has passed (beyond the leeway).
+	ErrIDTokenExpired = errors.New("oidc: id token expired")
+	// ErrIDTokenNotYetValid means nbf is still in the future (beyond the
 	// leeway).
-	ErrTokenNotYetValid = errors.New("oidc: id token not yet valid")
+	ErrIDTokenNotYetValid = errors.New("oidc: id token not yet valid")
 	// ErrIssuedInFuture means iat is in the future (beyond the leeway).
 	ErrIssuedInFuture = errors.New("oidc: id token issued in the future")
 	// ErrInvalidNonce means a nonce was sent and the token's nonce is
@@ -65,10 +64,10 @@ var (
 	// a userinfo response for another user, or a refreshed ID token for
 	// another subject.
 	ErrSubjectMismatch = errors.New("oidc: subject mismatch")
-	// ErrIssuerMismatch means a discovery document names an issuer other
+	// ErrDiscoveryIssuerMismatch means a discovery document names an issuer other
 	// than the one it was fetched for (OpenID Connect Discovery section
 	// 4.3, RFC 8414 section 3.3).
-	ErrIssuerMismatch = errors.New("oidc: discovered issuer mismatch")
+	ErrDiscoveryIssuerMismatch = errors.New("oidc: discovered issuer mismatch")
 	// ErrInvalidMetadata means a discovery document is unusable: not a
 	// JSON object, members of the wrong type, a missing issuer, or an
 	// endpoint that is not an absolute https URL.
@@ -76,52 +75,7 @@ var (
 	// ErrNoAuthMethod means [Provider.Config] found no client
 	// authentication method that both the provider and the client support.
 	ErrNoAuthMethod = errors.New("oidc: no usable client authentication method")
-	// ErrInvalidConfig means a configuration value is unusable.
-	ErrInvalidConfig = errors.New("oidc: invalid config")
 )
-
-// ResponseError is an answer from the discovery or userinfo endpoint that
-// is not a usable result: a status other than 200, an HTML page, a body
-// that is not JSON (or a JWT where one is allowed), or a body over 1 MiB.
-// Match it with [errors.As].
-type ResponseError struct {
-	// Endpoint names the endpoint: "discovery" or "userinfo".
-	Endpoint string
-	// URL is the URL that was fetched.
-	URL string
-	// StatusCode is the HTTP status, or zero when no answer came.
-	StatusCode int
-	// ContentType is the Content-Type of the answer.
-	ContentType string
-	// Body is the start of the response body (at most 1 KiB).
-	Body []byte
-	// Err is the underlying cause, if any; Unwrap returns it.
-	Err error
-}
-
-// Error returns one line naming the endpoint, URL, status and cause.
-func (e *ResponseError) Error() string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "oidc: %s endpoint %s", e.Endpoint, e.URL)
-	if e.StatusCode != 0 {
-		fmt.Fprintf(&b, ": HTTP %d", e.StatusCode)
-	}
-	if e.ContentType != "" {
-		fmt.Fprintf(&b, " (%s)", e.ContentType)
-	}
-	if e.Err != nil {
-		b.WriteString(": ")
-		b.WriteString(trimPrefix(e.Err.Error()))
-	}
-	if s := snippet(e.Body, 80); s != "" {
-		b.WriteString(": ")
-		b.WriteString(strconv.Quote(s))
-	}
-	return b.String()
-}
-
-// Unwrap returns the underlying cause.
-func (e *ResponseError) Unwrap() error { return e.Err }
 
 // signatureError wraps a jose verification error so that it matches both
 // ErrInvalidSignature and the jose sentinel, with one package prefix.

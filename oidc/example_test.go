@@ -48,7 +48,7 @@ func ExampleProvider_Config() {
 	}
 
 	// The token is verified; decode its claims (verifying again is cheap).
-	idt, err := p.Verifier(client.ID).Verify(ctx, tok.IDToken, oidc.WithNonce(ar.Nonce))
+	idt, err := p.Verifier(client.ID).Verify(ctx, tok.IDToken, oidc.ExpectNonce(ar.Nonce))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func ExampleVerifier_Verify() {
 	// The keys, e.g. from https://www.googleapis.com/oauth2/v3/certs.
 	keys := srv.PublicKeys()
 	v := oidc.NewVerifier(srv.URL, client.ID, keys, oidc.VerifierConfig{})
-	claims, err := v.Verify(ctx, tok.IDToken, oidc.WithNonce(ar.Nonce), oidc.WithAccessToken(tok.AccessToken))
+	claims, err := v.Verify(ctx, tok.IDToken, oidc.ExpectNonce(ar.Nonce), oidc.ExpectAccessToken(tok.AccessToken))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -101,7 +101,7 @@ func ExampleVerifier_Verify() {
 	_ = claims.Claims(&extra)
 	fmt.Println(claims.Subject, claims.Email)
 
-	_, err = v.Verify(ctx, tok.IDToken, oidc.WithNonce("another nonce"))
+	_, err = v.Verify(ctx, tok.IDToken, oidc.ExpectNonce("another nonce"))
 	fmt.Println(err != nil)
 	// Output:
 	// user-1 alice@example.com

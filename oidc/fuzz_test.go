@@ -50,7 +50,7 @@ func FuzzVerify_claims(f *testing.F) {
 			return
 		}
 		v := newVerifier(keys, VerifierConfig{Algorithms: []string{jose.ES256}})
-		tok, err := v.Verify(t.Context(), raw, WithNonce("n-0S6_WzA2Mj"))
+		tok, err := v.Verify(t.Context(), raw, ExpectNonce("n-0S6_WzA2Mj"))
 		if err != nil {
 			return
 		}

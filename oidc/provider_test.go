@@ -171,8 +171,8 @@ func TestProvider_noKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	raw := sign(t, testES256(), baseClaims())
-	if _, err := p.Verifier(testClientID).Verify(t.Context(), raw); !errors.Is(err, ErrInvalidConfig) {
-		t.Errorf("Verify without keys = %v, want ErrInvalidConfig", err)
+	if _, err := p.Verifier(testClientID).Verify(t.Context(), raw); !errors.Is(err, oauthkit.ErrInvalidConfig) {
+		t.Errorf("Verify without keys = %v, want oauthkit.ErrInvalidConfig", err)
 	}
 }
 

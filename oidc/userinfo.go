@@ -72,7 +72,7 @@ func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSu
 	}
 	var c profileClaims
 	if err := json.Unmarshal(body, &c); err != nil {
-		return nil, &ResponseError{Endpoint: "userinfo", URL: u, StatusCode: http.StatusOK, ContentType: mt,
+		return nil, &oauthkit.ResponseError{Endpoint: "userinfo", URL: u, StatusCode: http.StatusOK, ContentType: mt,
 			Body: bounded(body), Err: fmt.Errorf("%w: %v", ErrMalformedClaims, err)}
 	}
 	if c.Sub == "" {

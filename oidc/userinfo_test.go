@@ -19,7 +19,7 @@ type userInfoTest struct {
 	sub         string
 	cfg         ProviderConfig
 	wantErr     error // nil and wantResp false: success
-	wantResp    bool  // want a userinfo *ResponseError
+	wantResp    bool  // want a userinfo *oauthkit.ResponseError
 	wantSigned  bool
 }
 
@@ -46,7 +46,7 @@ func (tc userInfoTest) run(t *testing.T) {
 	}
 	ui, err := p.UserInfo(t.Context(), &oauthkit.Token{AccessToken: cmpOr(tc.token, "at-1")}, tc.sub)
 	if tc.wantResp {
-		var re *ResponseError
+		var re *oauthkit.ResponseError
 		if !errors.As(err, &re) || re.Endpoint != "userinfo" {
 			t.Fatalf("UserInfo() = %v, want a userinfo ResponseError", err)
 		}

@@ -107,28 +107,28 @@ func (f verifyFunc) applyVerify(p *verifyParams) { f(p) }
 // WithNonce sets the nonce sent in the authorization request: the token's
 // nonce must equal it (OpenID Connect Core section 3.1.3.7 step 11).
 // Without it no nonce is compared, so always give it when one was sent.
-func WithNonce(nonce string) VerifyOption {
+func ExpectNonce(nonce string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.nonce = nonce })
 }
 
 // WithMaxAge sets the max_age sent in the authorization request: the token
 // must then carry auth_time, no older than maxAge plus the leeway (OpenID
 // Connect Core section 3.1.3.7 step 13).
-func WithMaxAge(maxAge time.Duration) VerifyOption {
+func ExpectMaxAge(maxAge time.Duration) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.maxAge, p.maxAgeSet = maxAge, true })
 }
 
 // WithAccessToken sets the access token issued with the ID token, so that
 // at_hash, when present, is checked against it (OpenID Connect Core
 // section 3.1.3.8).
-func WithAccessToken(accessToken string) VerifyOption {
+func ExpectAccessToken(accessToken string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.accessToken = accessToken })
 }
 
 // WithCode sets the authorization code returned with the ID token, so
 // that c_hash, when present, is checked against it (OpenID Connect Core
 // section 3.3.2.10).
-func WithCode(code string) VerifyOption {
+func ExpectCode(code string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.code = code })
 }
 
@@ -138,14 +138,14 @@ func WithCode(code string) VerifyOption {
 // ("id_token token", "code id_token token") and c_hash required in the
 // hybrid flow ("code id_token", "code id_token token"), as OpenID Connect
 // Core sections 3.2.2.11 and 3.3.2.11 say.
-func WithResponseType(responseType string) VerifyOption {
+func ExpectResponseType(responseType string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.responseType = responseType })
 }
 
 // WithSubject sets the subject the token must be about, for instance the
 // sub of the original ID token when verifying one from a refresh (OpenID
 // Connect Core section 12.2).
-func WithSubject(sub string) VerifyOption {
+func ExpectSubject(sub string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.subject = sub })
 }
 
@@ -157,8 +157,8 @@ func WithSubject(sub string) VerifyOption {
 //   - aud contains the client id ([ErrInvalidAudience]); azp, when present,
 //     equals it and is present when there are several audiences
 //     ([ErrInvalidAuthorizedParty]);
-//   - exp ([ErrTokenExpired]), iat ([ErrIssuedInFuture]) and nbf
-//     ([ErrTokenNotYetValid]) against the clock, with the leeway;
+//   - exp ([ErrIDTokenExpired]), iat ([ErrIssuedInFuture]) and nbf
+//     ([ErrIDTokenNotYetValid]) against the clock, with the leeway;
 //   - the nonce, when [WithNonce] gives one ([ErrInvalidNonce]);
 //   - at_hash and c_hash, when present or required ([WithAccessToken],
 //     [WithCode], [WithResponseType]);
@@ -187,7 +187,7 @@ func (v *Verifier) ValidateIDToken(ctx context.Context, tok *oauthkit.Token, c o
 		if c.MaxAge != "" {
 			sec, err := strconv.ParseInt(c.MaxAge, 10, 64)
 			if err != nil || sec < 0 {
-				return fmt.Errorf("%w: max_age %q is not a number of seconds", ErrInvalidConfig, c.MaxAge)
+				return fmt.Errorf("%w: max_age %q is not a number of seconds", oauthkit.ErrInvalidConfig, c.MaxAge)
 			}
 			p.maxAge, p.maxAgeSet = time.Duration(min(sec, 1<<32))*time.Second, true
 		}
@@ -202,7 +202,7 @@ func (v *Verifier) ValidateIDToken(ctx context.Context, tok *oauthkit.Token, c o
 // verify implements Verify.
 func (v *Verifier) verify(ctx context.Context, raw string, p *verifyParams) (*IDToken, error) {
 	if v.issuer == "" || v.clientID == "" || v.keys == nil {
-		return nil, fmt.Errorf("%w: verifier needs an issuer, a client id and keys", ErrInvalidConfig)
+		return nil, fmt.Errorf("%w: verifier needs an issuer, a client id and keys", oauthkit.ErrInvalidConfig)
 	}
 	vt, err := jose.Verify(ctx, raw, v.keys, v.opts)
 	if err != nil {
@@ -300,13 +300,13 @@ func (v *Verifier) checkAudience(tok *IDToken) error {
 // checkTimes is steps 9 and 10 plus nbf (RFC 7519 section 4.1.5).
 func (v *Verifier) checkTimes(tok *IDToken, now time.Time) error {
 	if now.After(tok.Expiry.Add(v.leeway)) {
-		return fmt.Errorf("%w: expired at %s, now %s", ErrTokenExpired, stamp(tok.Expiry), stamp(now))
+		return fmt.Errorf("%w: expired at %s, now %s", ErrIDTokenExpired, stamp(tok.Expiry), stamp(now))
 	}
 	if tok.IssuedAt.After(now.Add(v.leeway)) {
 		return fmt.Errorf("%w: issued at %s, now %s", ErrIssuedInFuture, stamp(tok.IssuedAt), stamp(now))
 	}
 	if !tok.NotBefore.IsZero() && tok.NotBefore.After(now.Add(v.leeway)) {
-		return fmt.Errorf("%w: not before %s, now %s", ErrTokenNotYetValid, stamp(tok.NotBefore), stamp(now))
+		return fmt.Errorf("%w: not before %s, now %s", ErrIDTokenNotYetValid, stamp(tok.NotBefore), stamp(now))
 	}
 	return nil
 }

@@ -65,7 +65,7 @@ func isReported(err error) bool {
 
 // authSentinels are the library errors that mean the authorization failed.
 var authSentinels = []error{
-	oauthkit.ErrStateMismatch, oauthkit.ErrIssuerMismatch, oauthkit.ErrMissingCode,
+	oauthkit.ErrStateMismatch, oauthkit.ErrAuthorizationIssuerMismatch, oauthkit.ErrMissingCode,
 	oauthkit.ErrInvalidTokenResponse, oauthkit.ErrUnsupportedTokenType, oauthkit.ErrTokenExpired,
 	oauthkit.ErrNoRefreshToken, oauthkit.ErrNoToken, oauthkit.ErrResponseTooLarge,
 }
@@ -127,7 +127,7 @@ func hint(err error) string {
 	switch {
 	case errors.Is(err, oauthkit.ErrStateMismatch):
 		return "the callback does not belong to this login attempt; start the login again"
-	case errors.Is(err, oauthkit.ErrIssuerMismatch):
+	case errors.Is(err, oauthkit.ErrAuthorizationIssuerMismatch):
 		return "the response came from another authorization server (a mix-up attack?); check --issuer"
 	case errors.Is(err, oauthkit.ErrInsecureTransport):
 		return "use https, or set OAUTHKIT_INSECURE_TRANSPORT=1 for a development server"
