@@ -3,19 +3,66 @@ package oauthkit
 import (
 	"context"
 	"crypto/subtle"
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
+	"strings"
+
+	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
 // ParseAuthorizationResponse returns the parameters of an authorization
-// response URL: the query, or the fragment when the query carries none of
+// response: the query, or the fragment when the query carries none of
 // code, error, state and access_token (response_mode=fragment and the
-// implicit grant).
+// implicit grant). callbackURL is the absolute URL the server redirected
+// to, a relative one such as a handler's r.URL.String() ("/cb?code=..."),
+// or the query alone ("code=...&state=..." or "?code=..."). Inside a
+// net/http handler, prefer [ParseCallbackRequest].
 func ParseAuthorizationResponse(callbackURL string) (url.Values, error) {
-	u, err := url.Parse(callbackURL)
+	u, err := parseCallbackURL(callbackURL)
 	if err != nil {
-		return nil, fmt.Errorf("oauthkit: parsing authorization response: %w", err)
+		return nil, err
 	}
+	return responseParams(u)
+}
+
+// parseCallbackURL parses an absolute or relative callback URL, or a bare
+// query, and says what is wrong with one that is unusable.
+func parseCallbackURL(raw string) (*url.URL, error) {
+	if strings.TrimSpace(raw) == "" {
+		return nil, errors.New("oauthkit: authorization response: empty url")
+	}
+	if looksLikeBareQuery(raw) {
+		raw = "?" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: %w", raw, err)
+	}
+	switch {
+	case u.Scheme == "" && u.Host == "":
+		return u, nil // relative: the handler's r.URL, or a bare query
+	case u.Scheme == "":
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: host %q without a scheme", raw, u.Host)
+	case !strings.EqualFold(u.Scheme, "https") && !strings.EqualFold(u.Scheme, "http"):
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: scheme %q, want https, http or a relative url", raw, u.Scheme)
+	case u.Host == "":
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: %s scheme without a host", raw, u.Scheme)
+	}
+	return u, nil
+}
+
+// looksLikeBareQuery reports whether raw is a query without its "?",
+// "code=...&state=...": its first key holds none of the characters that
+// start or end a URL's scheme, path or query.
+func looksLikeBareQuery(raw string) bool {
+	key, _, ok := strings.Cut(raw, "=")
+	return ok && key != "" && !strings.ContainsAny(key, "/?#:&")
+}
+
+// responseParams picks the query or the fragment of u.
+func responseParams(u *url.URL) (url.Values, error) {
 	q, err := url.ParseQuery(u.RawQuery)
 	if err != nil {
 		return nil, fmt.Errorf("oauthkit: parsing authorization response query: %w", err)
@@ -39,6 +86,53 @@ func hasResponseParam(v url.Values) bool {
 	return false
 }
 
+// ParseCallbackRequest returns the parameters of an authorization response
+// as the redirect URL's net/http handler receives it: the query of a GET
+// (response_mode=query, the default for the code grant), or the form body
+// of a POST (response_mode=form_post, OAuth 2.0 Form Post Response Mode).
+// A POST body is read, at most 1 MiB; when the handler has already parsed
+// it (r.ParseForm), r.PostForm is used. A fragment never reaches a server:
+// for response_mode=fragment, hand the URL the browser saw to
+// [ParseAuthorizationResponse].
+func ParseCallbackRequest(r *http.Request) (url.Values, error) {
+	if r == nil || r.URL == nil {
+		return nil, errors.New("oauthkit: authorization response: no request")
+	}
+	switch r.Method {
+	case "", http.MethodGet, http.MethodHead:
+		q, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			return nil, fmt.Errorf("oauthkit: parsing authorization response query: %w", err)
+		}
+		return q, nil
+	case http.MethodPost:
+		return formPostParams(r)
+	}
+	return nil, fmt.Errorf("oauthkit: authorization response: method %s, want GET (query) or POST (form_post)", r.Method)
+}
+
+// formPostParams reads the parameters of a form_post response.
+func formPostParams(r *http.Request) (url.Values, error) {
+	if r.PostForm != nil {
+		return r.PostForm, nil
+	}
+	if ct := wire.MediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
+		return nil, fmt.Errorf("oauthkit: authorization response: POST body of type %q, want application/x-www-form-urlencoded (response_mode=form_post)", r.Header.Get("Content-Type"))
+	}
+	if r.Body == nil {
+		return url.Values{}, nil
+	}
+	b, err := wire.ReadBody(r.Body, wire.MaxBody)
+	if err != nil {
+		return nil, fmt.Errorf("oauthkit: reading authorization response body: %w", err)
+	}
+	v, err := url.ParseQuery(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("oauthkit: parsing authorization response body: %w", err)
+	}
+	return v, nil
+}
+
 // ExchangeAuthorizationResponse completes the authorization: it parses the
 // redirect the server sent to the callback (query or fragment), checks
 // state against ar.State in constant time, checks iss (RFC 9207), turns an
@@ -46,13 +140,79 @@ func hasResponseParam(v url.Values) bool {
 // verifier and redirect URL. ar may come from this session's
 // AuthorizationURL or be restored from storage into a new session.
 //
+// callbackURL is any form [ParseAuthorizationResponse] accepts. An
+// absolute URL must be https, or http to loopback, unless
+// [Config.InsecureAllowHTTP]; for a relative URL or a bare query the same
+// rule applies to ar.RedirectURL. Inside a net/http handler, use
+// [Session.ExchangeCallback] with the request itself.
+//
 // For the implicit grant (ar.ResponseType "token") the token is read from
 // the response itself and the token endpoint is not called.
 //
 // No token request is sent when a check fails.
 func (s *Session) ExchangeAuthorizationResponse(ctx context.Context, callbackURL string, ar AuthorizationRequest, opts ...TokenOption) (*Token, error) {
-	params, err := s.checkAuthorizationResponse(callbackURL, ar)
+	params, err := s.callbackParams(callbackURL, ar)
 	if err != nil {
+		return nil, err
+	}
+	return s.exchangeParams(ctx, params, ar, opts)
+}
+
+// callbackParams parses a callback URL after checking its transport.
+func (s *Session) callbackParams(callbackURL string, ar AuthorizationRequest) (url.Values, error) {
+	u, err := parseCallbackURL(callbackURL)
+	if err != nil {
+		return nil, err
+	}
+	if u.IsAbs() {
+		if err := checkURLTransport(u, s.cfg.InsecureAllowHTTP); err != nil {
+			return nil, fmt.Errorf("oauthkit: authorization response: %w", err)
+		}
+	} else if err := s.checkRedirectTransport(ar); err != nil {
+		return nil, err
+	}
+	return responseParams(u)
+}
+
+// ExchangeCallback is [Session.ExchangeAuthorizationResponse] for the
+// redirect URL's net/http handler: it takes the request itself, reading
+// the query of a GET (response_mode=query) or the form body of a POST
+// (response_mode=form_post), as [ParseCallbackRequest] does. ar.RedirectURL,
+// when set, must be https, or http to loopback, unless
+// [Config.InsecureAllowHTTP]; the request's own scheme is not checked, as
+// it is plain http behind a TLS-terminating proxy. Use r.Context() as ctx.
+//
+// No token request is sent when a check fails.
+func (s *Session) ExchangeCallback(ctx context.Context, r *http.Request, ar AuthorizationRequest, opts ...TokenOption) (*Token, error) {
+	if err := s.checkRedirectTransport(ar); err != nil {
+		return nil, err
+	}
+	params, err := ParseCallbackRequest(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.exchangeParams(ctx, params, ar, opts)
+}
+
+// checkRedirectTransport applies the transport rule to the redirect URL a
+// response arrived at, when it is known.
+func (s *Session) checkRedirectTransport(ar AuthorizationRequest) error {
+	if ar.RedirectURL == "" {
+		return nil
+	}
+	u, err := url.Parse(ar.RedirectURL)
+	if err != nil {
+		return fmt.Errorf("oauthkit: authorization response: redirect url %q: %w", ar.RedirectURL, err)
+	}
+	if err := checkURLTransport(u, s.cfg.InsecureAllowHTTP); err != nil {
+		return fmt.Errorf("oauthkit: authorization response: redirect url: %w", err)
+	}
+	return nil
+}
+
+// exchangeParams checks the response parameters and completes the grant.
+func (s *Session) exchangeParams(ctx context.Context, params url.Values, ar AuthorizationRequest, opts []TokenOption) (*Token, error) {
+	if err := s.checkAuthorizationResponse(params, ar); err != nil {
 		return nil, err
 	}
 	check := &IDTokenCheck{ResponseType: cmpOr(ar.ResponseType, "code"), Nonce: ar.Nonce, MaxAge: ar.MaxAge, Code: params.Get("code")}
@@ -74,29 +234,18 @@ func (s *Session) ExchangeAuthorizationResponse(ctx context.Context, callbackURL
 }
 
 // checkAuthorizationResponse runs every check that precedes the exchange.
-func (s *Session) checkAuthorizationResponse(callbackURL string, ar AuthorizationRequest) (url.Values, error) {
-	u, err := url.Parse(callbackURL)
-	if err != nil {
-		return nil, fmt.Errorf("oauthkit: parsing authorization response: %w", err)
-	}
-	if err := checkURLTransport(u, s.cfg.InsecureAllowHTTP); err != nil {
-		return nil, fmt.Errorf("oauthkit: authorization response: %w", err)
-	}
-	params, err := ParseAuthorizationResponse(callbackURL)
-	if err != nil {
-		return nil, err
-	}
+func (s *Session) checkAuthorizationResponse(params url.Values, ar AuthorizationRequest) error {
 	if err := checkState(params.Get("state"), ar.State); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.checkIssuer(params); err != nil {
-		return nil, err
+		return err
 	}
 	if code := params.Get("error"); code != "" {
-		return nil, &Error{Endpoint: endpointAuthorization, Code: code,
+		return &Error{Endpoint: endpointAuthorization, Code: code,
 			Description: params.Get("error_description"), URI: params.Get("error_uri")}
 	}
-	return params, nil
+	return nil
 }
 
 // checkState compares states in constant time; an empty saved state never

@@ -7,7 +7,8 @@
 //
 // The authorization code grant (RFC 6749 section 4.1) with PKCE (RFC 7636)
 // starts at [Session.AuthorizationURL] and ends at
-// [Session.ExchangeAuthorizationResponse], which checks state and iss
+// [Session.ExchangeAuthorizationResponse] (or [Session.ExchangeCallback]
+// inside the redirect URL's net/http handler), which checks state and iss
 // (RFC 9207) before it exchanges the code. The implicit grant (section
 // 4.2) ends there too, without a token request. [Session.FetchToken] runs
 // any other grant: [Password], [ClientCredentials], [RefreshToken] and

@@ -64,17 +64,23 @@ func FuzzAuthorizationResponse(f *testing.F) {
 	f.Add("https://app.example/cb#access_token=a&token_type=bearer&state=s&expires_in=10")
 	f.Add("http://127.0.0.1:1/cb?code=%zz&state=s")
 	f.Add("::::")
+	f.Add("/cb?code=c&state=s")
+	f.Add("code=c&state=s&iss=https%3A%2F%2Fas.example")
+	f.Add("https:///cb?code=c&state=s")
 	s, err := NewSession(Config{ClientID: "c", Issuer: "https://as.example"})
 	if err != nil {
 		f.Fatal(err)
 	}
 	ar := AuthorizationRequest{State: "s"}
 	f.Fuzz(func(t *testing.T, raw string) {
-		params, err := s.checkAuthorizationResponse(raw, ar)
+		params, err := s.callbackParams(raw, ar)
 		if err != nil {
 			if params != nil {
 				t.Fatal("params with error")
 			}
+			return
+		}
+		if err := s.checkAuthorizationResponse(params, ar); err != nil {
 			return
 		}
 		if params.Get("state") != "s" {
@@ -85,6 +91,30 @@ func FuzzAuthorizationResponse(f *testing.F) {
 		}
 		if _, err := s.implicitToken(t.Context(), params, &IDTokenCheck{}); err != nil && !errors.Is(err, ErrInvalidTokenResponse) && !errors.Is(err, ErrUnsupportedTokenType) {
 			t.Fatalf("implicit token error not typed: %v", err)
+		}
+	})
+}
+
+// FuzzCallbackRequest feeds arbitrary form_post bodies and queries to the
+// request parser: no panic, and an error or values, never both.
+func FuzzCallbackRequest(f *testing.F) {
+	f.Add("POST", "application/x-www-form-urlencoded", "code=c&state=s", "")
+	f.Add("GET", "", "", "code=c&state=s")
+	f.Add("POST", "application/x-www-form-urlencoded", "code=%zz", "")
+	f.Add("POST", "text/html", "<html>", "")
+	f.Fuzz(func(t *testing.T, method, ct, body, query string) {
+		r, err := http.NewRequest(method, "https://app.example/cb", strings.NewReader(body))
+		if err != nil {
+			return
+		}
+		r.URL.RawQuery = query
+		r.Header.Set("Content-Type", ct)
+		v, err := ParseCallbackRequest(r)
+		if (err == nil) == (v == nil) {
+			t.Fatalf("ParseCallbackRequest = %v, %v", v, err)
+		}
+		if err != nil && !strings.HasPrefix(err.Error(), "oauthkit: ") {
+			t.Fatalf("error without prefix: %q", err)
 		}
 	})
 }
