@@ -106,15 +106,6 @@ func trimPrefix(s string) string {
 	return s
 }
 
-// snippet returns the first n runes of b on one line, whitespace collapsed.
-func snippet(b []byte, n int) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if r := []rune(s); len(r) > n {
-		return string(r[:n]) + "..."
-	}
-	return s
-}
-
 // mismatch formats "got X, want Y" for a sentinel.
 func mismatch(sentinel error, got, want any) error {
 	return fmt.Errorf("%w: got %q, want %q", sentinel, got, want)
