@@ -38,71 +38,57 @@ type plan struct {
 // token is due but not expired go on with it; callers whose token has
 // expired wait for the renewal, each until its own ctx ends.
 func (s *Session) tokenFor(ctx context.Context) (*tokenState, error) {
-	st := s.cur.Load()
-	if st == nil {
-		return s.firstToken(ctx)
-	}
 	now := s.now()
-	if !st.tok.Expired(now, s.leeway) {
+	if st := s.cur.Load(); st != nil && !st.tok.Expired(now, s.leeway) {
 		return st, nil
 	}
-	expired := st.tok.Expired(now, 0)
-	f, started, err := s.join(ctx, st, nil, now)
-	if err != nil || f == nil {
-		if err == nil && expired {
-			err = fmt.Errorf("%w: expired at %s and cannot be renewed", ErrTokenExpired, st.tok.ExpiresAt.UTC().Format(time.RFC3339))
-		}
-		return st, err
-	}
-	if !started && !expired {
-		return st, nil
-	}
-	return f.wait(ctx)
-}
-
-// firstToken fetches a token with Config.Grant when the session has none.
-func (s *Session) firstToken(ctx context.Context) (*tokenState, error) {
-	if s.cfg.Grant == nil || s.cfg.TokenURL == "" {
-		return nil, ErrNoToken
-	}
-	f, _, err := s.join(ctx, &tokenState{}, nil, s.now())
-	if err != nil {
+	cur, f, started, err := s.join(ctx, nil, now)
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	if f == nil {
+	case f == nil && cur == nil:
 		return nil, ErrNoToken
+	case f == nil:
+		if cur.tok.Expired(now, 0) {
+			return nil, fmt.Errorf("%w: expired at %s and cannot be renewed", ErrTokenExpired, cur.tok.ExpiresAt.UTC().Format(time.RFC3339))
+		}
+		return cur, nil
+	case !started && cur != nil && !cur.tok.Expired(now, 0):
+		return cur, nil
 	}
 	return f.wait(ctx)
 }
 
-// join starts a renewal of st, or joins the one in flight. A nil flight
-// with a nil error means the token cannot be renewed. manual forces a
+// join starts a renewal of the current token, or joins the one in flight.
+// It reads the current token under s.mu and plans from it, never from a
+// copy the caller read before: a renewal that completed in between has
+// spent that copy's refresh token, and sending it again is a replay
+// (RFC 9700 section 4.14.2). It returns the current token it planned
+// from, and a nil flight when there is nothing to do. manual forces a
 // refresh with the given parameters.
-func (s *Session) join(ctx context.Context, st *tokenState, manual *tokenParams, now time.Time) (*flight, bool, error) {
+func (s *Session) join(ctx context.Context, manual *tokenParams, now time.Time) (*tokenState, *flight, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	cur := s.cur.Load()
 	if f := s.flight; f != nil {
-		return f, false, nil
+		return cur, f, false, nil
 	}
-	if cur := s.cur.Load(); manual == nil && cur != st && cur != nil && !cur.tok.Expired(now, s.leeway) {
-		// Renewed meanwhile: a finished flight's result.
-		f := &flight{done: make(chan struct{}), st: cur}
-		close(f.done)
-		return f, false, nil
-	}
-	pl, err := s.planFor(st.token(), manual)
+	pl, err := s.planFor(cur, manual, now)
 	if pl == nil || err != nil {
-		return nil, false, err
+		return cur, nil, false, err
 	}
 	f := &flight{done: make(chan struct{})}
 	s.flight = f
-	go s.run(ctx, f, st.token(), pl)
-	return f, true, nil
+	go s.run(ctx, f, cur.token(), pl)
+	return cur, f, true, nil
 }
 
-// planFor picks the renewal: refresh when there is a refresh token, else
-// re-fetch with the client-credentials grant. Called with s.mu held.
-func (s *Session) planFor(old *Token, manual *tokenParams) (*plan, error) {
+// planFor decides what to do with cur, the current token: nothing (a nil
+// plan) while it is not due, else refresh it when there is a refresh
+// token, else re-fetch with the client-credentials grant or Config.Grant.
+// manual forces a refresh. Called with s.mu held.
+func (s *Session) planFor(cur *tokenState, manual *tokenParams, now time.Time) (*plan, error) {
+	old := cur.token()
 	if manual != nil {
 		rt := manual.refreshToken
 		if rt == "" && old != nil {
@@ -113,10 +99,19 @@ func (s *Session) planFor(old *Token, manual *tokenParams) (*plan, error) {
 		}
 		return &plan{grant: RefreshToken(rt), p: *manual, refresh: true}, nil
 	}
+	if old != nil && !old.Expired(now, s.leeway) {
+		return nil, nil // renewed meanwhile
+	}
 	if s.cfg.TokenURL == "" {
 		return nil, nil
 	}
-	if old != nil && old.RefreshToken != "" {
+	if old == nil {
+		if s.cfg.Grant == nil {
+			return nil, nil
+		}
+		return &plan{grant: s.cfg.Grant}, nil
+	}
+	if old.RefreshToken != "" {
 		return &plan{grant: RefreshToken(old.RefreshToken), refresh: true}, nil
 	}
 	if s.renew != nil {
@@ -202,11 +197,7 @@ func (s *Session) Refresh(ctx context.Context, opts ...TokenOption) (*Token, err
 	for _, o := range opts {
 		o.applyToken(&p)
 	}
-	st := s.cur.Load()
-	if st == nil {
-		st = &tokenState{}
-	}
-	f, _, err := s.join(ctx, st, &p, s.now())
+	_, f, _, err := s.join(ctx, &p, s.now())
 	if err != nil {
 		return nil, err
 	}
