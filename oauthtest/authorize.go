@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -14,6 +13,7 @@ import (
 const (
 	responseQuery    = "query"
 	responseFragment = "fragment"
+	responseFormPost = "form_post" // OAuth 2.0 Form Post Response Mode
 )
 
 // authCode is an issued authorization code (RFC 6749 §4.1.2).
@@ -153,8 +153,19 @@ func (s *Server) validateAuthorization(c *Client, req *AuthorizationRequest, rep
 	return e
 }
 
-// approve asks for the resource owner's decision and sends the response.
+// approve asks for the resource owner's decision, in the login and
+// consent pages when LoginPage is set, and sends the response.
 func (s *Server) approve(w http.ResponseWriter, r *http.Request, c *Client, req AuthorizationRequest, reply authorizeReply) {
+	if s.LoginPage {
+		s.startLogin(w, c, req, reply)
+		return
+	}
+	s.decide(w, r, c, req, reply, nil)
+}
+
+// decide asks Consent, if set, and sends the response. user, if not nil,
+// is the user who signed in on the login page.
+func (s *Server) decide(w http.ResponseWriter, r *http.Request, c *Client, req AuthorizationRequest, reply authorizeReply, signedIn *User) {
 	dec := AuthorizationDecision{}
 	if s.Consent != nil {
 		dec = s.Consent(req)
@@ -168,6 +179,9 @@ func (s *Server) approve(w http.ResponseWriter, r *http.Request, c *Client, req 
 		return
 	}
 	user := s.user()
+	if signedIn != nil {
+		user = *signedIn
+	}
 	if dec.User != nil {
 		user = *dec.User
 	}
@@ -233,7 +247,8 @@ func errorParams(code, description string) url.Values {
 
 // redirect sends an authorization response to the client's redirect URI,
 // keeping the URI's own query (RFC 6749 §3.1.2), echoing state and adding
-// iss (RFC 9207 §2).
+// iss (RFC 9207 §2); for response_mode=form_post it answers with a page
+// that posts the parameters there instead.
 func (s *Server) redirect(w http.ResponseWriter, r *http.Request, reply authorizeReply, params url.Values) {
 	if reply.state != "" {
 		params.Set("state", reply.state)
@@ -241,14 +256,15 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, reply authoriz
 	if !s.OmitIssuer {
 		params.Set("iss", s.issuer())
 	}
+	if reply.mode == responseFormPost {
+		writeFormPost(w, reply.redirectURI, params)
+		return
+	}
 	loc := reply.redirectURI
-	switch {
-	case reply.mode == responseFragment:
+	if reply.mode == responseFragment {
 		loc += "#" + params.Encode()
-	case strings.Contains(loc, "?"):
-		loc += "&" + params.Encode()
-	default:
-		loc += "?" + params.Encode()
+	} else {
+		loc = addQuery(loc, params)
 	}
 	noStore(w)
 	http.Redirect(w, r, loc, http.StatusFound)

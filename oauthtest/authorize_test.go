@@ -198,7 +198,7 @@ func TestAuthorize_redirectedErrors(t *testing.T) {
 		},
 		{name: "scope not allowed", client: oauthtest.Client{Scopes: []string{"read"}}, params: func(p url.Values) { p.Set("scope", "write") }, wantError: "invalid_scope"},
 		{name: "grant not allowed", client: oauthtest.Client{GrantTypes: []string{"implicit"}}, wantError: "unauthorized_client"},
-		{name: "unknown response_mode", params: func(p url.Values) { p.Set("response_mode", "form_post") }, wantError: "invalid_request"},
+		{name: "unknown response_mode", params: func(p url.Values) { p.Set("response_mode", "web_message") }, wantError: "invalid_request"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -96,6 +96,12 @@ type Client struct {
 	// RequirePKCE makes the authorization endpoint refuse requests without
 	// a code_challenge. Public clients (AuthNone) always require PKCE.
 	RequirePKCE bool
+
+	// PostLogoutRedirectURIs are the registered post_logout_redirect_uri
+	// values of RP-Initiated Logout (see [Server.EndSessionURL]),
+	// compared by exact string match. Nil means none: a logout request
+	// naming one is refused.
+	PostLogoutRedirectURIs []string
 }
 
 func (c *Client) public() bool { return c.AuthMethod == AuthNone }
@@ -188,6 +194,7 @@ type AuthorizationDecision struct {
 func (s *Server) RegisterClient(c Client) Client {
 	s.init()
 	c.RedirectURIs = slices.Clone(c.RedirectURIs)
+	c.PostLogoutRedirectURIs = slices.Clone(c.PostLogoutRedirectURIs)
 	c.GrantTypes = slices.Clone(c.GrantTypes)
 	c.Scopes = slices.Clone(c.Scopes)
 	if c.JWKS != nil {

@@ -4,7 +4,8 @@
 //
 // It is meant for tests and demonstrations only: it keeps all state in memory,
 // knows a single resource owner, approves authorization requests without a
-// login page, and can be told to misbehave. Never use it to protect real
+// login page (unless [Server.LoginPage] asks for one), and can be told to
+// misbehave. Never use it to protect real
 // resources.
 //
 // A typical test starts a server, registers a client and points the code under
@@ -27,9 +28,17 @@
 //   - /authorize: the authorization endpoint (RFC 6749 §3.1), with every
 //     combination of the response types "code", "token" and "id_token"
 //     (OpenID Connect Core 1.0 §3), PKCE (RFC 7636) and the "iss" response
-//     parameter (RFC 9207). The resource owner is approved automatically
-//     unless [Server.Consent] decides otherwise. [Server.Authorize] plays the
-//     browser's part.
+//     parameter (RFC 9207), in the response modes query, fragment and
+//     form_post (OAuth 2.0 Form Post Response Mode). The resource owner is
+//     approved automatically unless [Server.Consent] decides otherwise.
+//     [Server.Authorize] plays the browser's part.
+//   - /login: with [Server.LoginPage], the HTML login and consent pages a
+//     person (or a browser test) fills in: User's username and password,
+//     then Allow or Deny.
+//   - /logout: the end_session_endpoint of OpenID Connect RP-Initiated
+//     Logout 1.0, which checks id_token_hint and the client's registered
+//     [Client.PostLogoutRedirectURIs] and returns state; with LoginPage it
+//     asks the user to confirm first.
 //   - /token: the token endpoint (RFC 6749 §3.2) with the authorization_code,
 //     password, client_credentials, refresh_token, device_code (RFC 8628),
 //     JWT-bearer (RFC 7523 §2.1) and token exchange (RFC 8693) grants.

@@ -24,6 +24,8 @@ const (
 	UserInfoEndpoint      Endpoint = "userinfo"             // /userinfo
 	ResourceEndpoint      Endpoint = "resource"             // /resource
 	JWKSEndpoint          Endpoint = "jwks"                 // /jwks
+	LoginEndpoint         Endpoint = "login"                // /login, the pages of [Server.LoginPage]
+	EndSessionEndpoint    Endpoint = "end_session"          // /logout, RP-Initiated Logout
 
 	// DiscoveryEndpoint serves both metadata documents: RFC 8414's
 	// /.well-known/oauth-authorization-server and OpenID Connect's
@@ -43,6 +45,8 @@ const (
 	pathUserInfo            = "/userinfo"
 	pathResource            = "/resource"
 	pathJWKS                = "/jwks"
+	pathLogin               = "/login"
+	pathEndSession          = "/logout"
 	pathMetadata            = "/.well-known/oauth-authorization-server"
 	pathOpenIDConfiguration = "/.well-known/openid-configuration"
 )
@@ -122,6 +126,8 @@ func (s *Server) newMux() http.Handler {
 		pathUserInfo:            {UserInfoEndpoint, s.handleUserInfo},
 		pathResource:            {ResourceEndpoint, s.handleResource},
 		pathJWKS:                {JWKSEndpoint, s.handleJWKS},
+		pathLogin:               {LoginEndpoint, s.handleLogin},
+		pathEndSession:          {EndSessionEndpoint, s.handleEndSession},
 	}
 	mux := http.NewServeMux()
 	for _, path := range slices.Sorted(maps.Keys(handlers)) {

@@ -58,10 +58,8 @@ func (s *Server) passwordGrant(c *Client, form url.Values) (grant, *oauthError) 
 	if username == "" || !form.Has("password") {
 		return grant{}, errorf(errInvalidRequest, "username and password required")
 	}
-	u := s.user()
-	okUser := subtle.ConstantTimeCompare([]byte(username), []byte(u.Username))
-	okPassword := subtle.ConstantTimeCompare([]byte(password), []byte(u.Password))
-	if okUser&okPassword != 1 {
+	u, ok := s.checkCredentials(username, password)
+	if !ok {
 		return grant{}, errorf(errInvalidGrant, "wrong username or password")
 	}
 	scope, e := grantedScope(c, form.Get("scope"))
@@ -69,6 +67,15 @@ func (s *Server) passwordGrant(c *Client, form url.Values) (grant, *oauthError) 
 		return grant{}, e
 	}
 	return grant{client: c, user: &u, scope: scope, refresh: true, idToken: true, authTime: s.now()}, nil
+}
+
+// checkCredentials compares a username and password with the user's in
+// constant time.
+func (s *Server) checkCredentials(username, password string) (User, bool) {
+	u := s.user()
+	okUser := subtle.ConstantTimeCompare([]byte(username), []byte(u.Username))
+	okPassword := subtle.ConstantTimeCompare([]byte(password), []byte(u.Password))
+	return u, okUser&okPassword == 1
 }
 
 // clientCredentialsGrant issues a token to the client itself (RFC 6749

@@ -48,8 +48,8 @@ func (rt responseType) hybrid() bool { return rt.idToken || (rt.code && rt.token
 func checkResponseMode(rt responseType, mode string, reply *authorizeReply) *oauthError {
 	switch mode {
 	case "":
-	case responseFragment:
-		reply.mode = responseFragment
+	case responseFragment, responseFormPost:
+		reply.mode = mode
 	case responseQuery:
 		if rt.fragment() {
 			// Tokens must not be sent in the query (§2.1, §5).

@@ -112,6 +112,14 @@ type Server struct {
 	// It may be called concurrently.
 	Consent func(AuthorizationRequest) AuthorizationDecision
 
+	// LoginPage makes the authorization endpoint ask the user, as a real
+	// provider does, to sign in on an HTML page (with User's Username and
+	// Password) and then to allow or deny the request on a consent page,
+	// for browser tests and demos; Consent, if set, is still asked after
+	// the user allows. If false, every valid request is decided at once,
+	// without pages.
+	LoginPage bool
+
 	// TokenResponseFormat is the encoding of token endpoint answers,
 	// successful or not. Zero means FormatJSON.
 	TokenResponseFormat Format
@@ -170,6 +178,7 @@ type Server struct {
 	faults   []*faultState
 	requests []Request
 	counts   map[Endpoint]int
+	logins   map[string]*pendingLogin // by login ID, for LoginPage
 
 	keys        []*jose.Key // published signing keys; the last one signs
 	signAlg     string      // the algorithm of ID tokens
@@ -214,6 +223,7 @@ func (s *Server) init() {
 		s.devices = make(map[string]*deviceAuth)
 		s.userCode = make(map[string]string)
 		s.counts = make(map[Endpoint]int)
+		s.logins = make(map[string]*pendingLogin)
 		s.issuers = make(map[string][]*jose.Key)
 		s.jtis = make(map[string]time.Time)
 		s.handler = s.newMux()
@@ -289,6 +299,10 @@ func (s *Server) IntrospectionURL() string { return s.URL + pathIntrospect }
 // DeviceAuthorizationURL returns the URL of the device authorization
 // endpoint (RFC 8628 §3.1).
 func (s *Server) DeviceAuthorizationURL() string { return s.URL + pathDeviceAuthorization }
+
+// EndSessionURL returns the URL of the end_session_endpoint (OpenID Connect
+// RP-Initiated Logout 1.0 §2).
+func (s *Server) EndSessionURL() string { return s.URL + pathEndSession }
 
 // UserInfoURL returns the URL of the userinfo endpoint.
 func (s *Server) UserInfoURL() string { return s.URL + pathUserInfo }
