@@ -7,6 +7,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,8 +61,65 @@ func TestCLI(t *testing.T) {
 			if err := json.Unmarshal([]byte(body), &claims); err != nil || claims["sub"] != testUser["sub"] {
 				t.Errorf("request userinfo = %q; want the claims of %v (%v)", body, testUser["sub"], err)
 			}
+			checkCLIRefreshFromSavedDiscovery(t, c)
+			checkCLIRevokeStdin(t, c)
 		})
 	}
+}
+
+// checkCLIRefreshFromSavedDiscovery makes the profile's saved token
+// expired: "token" refreshes it at the token endpoint of the discovery
+// document the login saved, and the provider rotates the refresh token.
+func checkCLIRefreshFromSavedDiscovery(t *testing.T, c cli) {
+	t.Helper()
+	old := c.editToken(t, func(tok map[string]any) { tok["expires_at"] = time.Now().Add(-time.Minute).Unix() })
+	at := strings.TrimSpace(c.run(t, "token", "-p", "interop"))
+	renewed := c.editToken(t, func(map[string]any) {})
+	if at == "" || at == old["access_token"] || at != renewed["access_token"] {
+		t.Errorf("token after expiry = %q; want a new access token, saved (old %v, saved %v)", at, old["access_token"], renewed["access_token"])
+	}
+	if renewed["refresh_token"] == old["refresh_token"] {
+		t.Error("the provider rotates refresh tokens, but the saved one did not change")
+	}
+}
+
+// checkCLIRevokeStdin revokes the profile's access token read from stdin
+// ("revoke -"); basic-client's introspection then finds it inactive.
+func checkCLIRevokeStdin(t *testing.T, c cli) {
+	t.Helper()
+	at := strings.TrimSpace(c.run(t, "token", "-p", "interop"))
+	rs := basicClient.session(t)
+	if !introspect(t, rs, at).Active {
+		t.Fatal("the profile's access token is not active before revoke")
+	}
+	c.runInput(t, at+"\n", "revoke", "-p", "interop", "--token-type-hint", "access_token", "-")
+	if introspect(t, rs, at).Active {
+		t.Error("revoke - did not revoke the token it read from stdin")
+	}
+}
+
+// editToken applies edit to the profile's saved token file and returns
+// the token as it was.
+func (c cli) editToken(t *testing.T, edit func(map[string]any)) map[string]any {
+	t.Helper()
+	file := filepath.Join(c.configDir, "tokens", "interop.json")
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var old, tok map[string]any
+	if err := json.Unmarshal(b, &old); err != nil {
+		t.Fatal(err)
+	}
+	_ = json.Unmarshal(b, &tok)
+	edit(tok)
+	if b, err = json.Marshal(tok); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return old
 }
 
 // approveFromCLI approves the device flow when the tool prints its code.
@@ -73,11 +132,15 @@ func approveFromCLI(ctx context.Context, line string) (bool, error) {
 }
 
 // logInFromCLI plays the browser on the authorization URL the tool prints
-// (--no-browser), through to the tool's loopback redirect URI.
+// (--no-browser), through to the tool's loopback redirect URI. A stale tab
+// reaches the redirect URI first: the tool answers 400 and keeps waiting.
 func logInFromCLI(ctx context.Context, line string) (bool, error) {
 	u := strings.TrimSpace(line)
 	if !strings.HasPrefix(u, idp.Metadata().AuthorizationEndpoint+"?") {
 		return false, nil
+	}
+	if err := staleCallback(ctx, u); err != nil {
+		return true, err
 	}
 	end, err := newBrowser().visit(ctx, u, loginFields(""))
 	if err != nil {
@@ -87,6 +150,29 @@ func logInFromCLI(ctx context.Context, line string) (bool, error) {
 		return true, fmt.Errorf("interop: the tool's callback page: %.300s", end.page)
 	}
 	return true, nil
+}
+
+// staleCallback sends the redirect URI of authURL an answer with another
+// state, as a tab left from an earlier login would, and checks that the
+// tool refuses it.
+func staleCallback(ctx context.Context, authURL string) error {
+	au, err := url.Parse(authURL)
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, au.Query().Get("redirect_uri")+"?code=stale&state=earlier-login", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := httpClient.Do(req)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusBadRequest {
+		return fmt.Errorf("interop: the tool answered a stale callback with %d, want 400", resp.StatusCode)
+	}
+	return nil
 }
 
 // buildCLI builds cmd/oauthkit into a temporary directory.
@@ -116,15 +202,35 @@ func (c cli) command(ctx context.Context, args ...string) *exec.Cmd {
 // exits with 0.
 func (c cli) run(t *testing.T, args ...string) string {
 	t.Helper()
+	return c.runInput(t, "", args...)
+}
+
+// runInput is run with stdin.
+func (c cli) runInput(t *testing.T, stdin string, args ...string) string {
+	t.Helper()
+	code, stdout, stderr := c.exec(t, stdin, args...)
+	if code != 0 {
+		t.Fatalf("oauthkit %s: exit %d\nstderr:\n%s", args[0], code, stderr)
+	}
+	return stdout
+}
+
+// exec runs the tool and returns its exit code and output.
+func (c cli) exec(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), cliTimeout)
 	defer cancel()
-	var stdout, stderr bytes.Buffer
+	var out, errOut bytes.Buffer
 	cmd := c.command(ctx, args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("oauthkit %s: %v\nstderr:\n%s", args[0], err, stderr.String())
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = strings.NewReader(stdin), &out, &errOut
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode(), out.String(), errOut.String()
 	}
-	return stdout.String()
+	if err != nil {
+		t.Fatalf("oauthkit %s: %v", args[0], err)
+	}
+	return 0, out.String(), errOut.String()
 }
 
 // interact runs the tool and hands each line it writes on stderr to act,

@@ -292,9 +292,10 @@ func runBackground(t *testing.T, env map[string]string, args ...string) *backgro
 	t.Helper()
 	buf := &bytes.Buffer{}
 	b := &background{buf: buf, stderr: &syncWriter{w: buf}, done: make(chan result, 1)}
+	getenv := testEnv(t, env)
 	go func() {
 		var out bytes.Buffer
-		a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: b.stderr, getenv: func(k string) string { return env[k] }}
+		a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: b.stderr, getenv: getenv}
 		code := a.run(t.Context(), args)
 		b.done <- result{code: code, stdout: out.String()}
 	}()
@@ -412,7 +413,7 @@ func TestLogin_canceled(t *testing.T) {
 	f := newFixture(t, oauthtest.Client{RedirectURIs: []string{"http://127.0.0.1/callback"}})
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
-	r := runCLIContext(ctx, f.env, "", append([]string{"login", "--no-browser"}, f.endpoints()...)...)
+	r := runCLIContext(t, ctx, f.env, "", append([]string{"login", "--no-browser"}, f.endpoints()...)...)
 	if r.code == exitOK || !strings.Contains(r.stderr, "waiting for the authorization response") {
 		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
 	}
@@ -425,7 +426,7 @@ func TestConfig_insecureTransportEnv(t *testing.T) {
 		want bool
 	}{{"", false}, {"0", false}, {"1", true}, {"true", true}} {
 		a := &app{getenv: func(string) string { return tt.val }, transport: &http.Transport{}}
-		cfg, err := a.config(t.Context(), &profile{ClientID: "c", TokenURL: "http://auth.example/token"})
+		cfg, _, err := a.config(t.Context(), &profile{ClientID: "c", TokenURL: "http://auth.example/token"}, false)
 		if err != nil || cfg.InsecureAllowHTTP != tt.want {
 			t.Errorf("OAUTHKIT_INSECURE_TRANSPORT=%q: InsecureAllowHTTP = %v, %v; want %v", tt.val, cfg.InsecureAllowHTTP, err, tt.want)
 		}

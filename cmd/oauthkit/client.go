@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/jose"
@@ -45,21 +46,12 @@ func (cf *clientFlags) register(cmd *cobra.Command, profileHelp string) {
 	f.StringVar(&cf.p.KeyFile, "key-file", "", "private key (PEM or JWK) for private_key_jwt")
 }
 
-// authMethodNames lists the names --auth-method accepts.
+// authMethodNames lists the names --auth-method accepts: the standard
+// methods only. The demo's custom client_secret_uri puts the secret in the
+// URL, where logs and proxies keep it, so it is not offered here.
 func authMethodNames() []string {
-	names := []string{oauthkit.ClientSecretBasic, oauthkit.ClientSecretPost, oauthkit.AuthNone,
+	return []string{oauthkit.ClientSecretBasic, oauthkit.ClientSecretPost, oauthkit.AuthNone,
 		oauthkit.ClientSecretJWT, oauthkit.PrivateKeyJWT}
-	for n := range customAuthMethods {
-		names = append(names, n)
-	}
-	slices.Sort(names[5:])
-	return names
-}
-
-// customAuthMethods are client authentication methods outside the
-// standards that --auth-method selects by name.
-var customAuthMethods = map[string]oauthkit.ClientAuth{
-	"client_secret_uri": clientSecretURI,
 }
 
 // resolve merges the saved profile (if -p names one) under the flags.
@@ -113,8 +105,12 @@ func mergeProfile(p, saved *profile) {
 	fill(&p.AuthMethod, saved.AuthMethod)
 	fill(&p.KeyFile, saved.KeyFile)
 	fill(&p.Grant, saved.Grant)
+	fill(&p.Subject, saved.Subject)
 	if len(p.Scopes) == 0 {
 		p.Scopes = slices.Clone(saved.Scopes)
+	}
+	if p.Issuer == saved.Issuer {
+		p.Discovery = saved.Discovery
 	}
 }
 
@@ -170,20 +166,22 @@ func (a *app) httpClient() *http.Client {
 	return &http.Client{Transport: rt}
 }
 
-// config builds the session configuration of p; with an issuer, the
-// endpoints and ID token validation come from its discovery document.
-func (a *app) config(ctx context.Context, p *profile) (oauthkit.Config, error) {
+// config builds the session configuration of p. With an issuer, the
+// endpoints and ID token validation come from its discovery document: the
+// one saved in the profile unless fresh is set or there is none, else a
+// new one (p.Discovery is then updated and p.discovered set).
+func (a *app) config(ctx context.Context, p *profile, fresh bool) (oauthkit.Config, *oidc.Provider, error) {
 	cfg := oauthkit.Config{
 		ClientID: p.ClientID, ClientSecret: p.ClientSecret,
 		AuthURL: p.AuthURL, TokenURL: p.TokenURL, RevocationURL: p.RevocationURL,
 		IntrospectionURL: p.IntrospectionURL, DeviceAuthURL: p.DeviceAuthURL,
-		Scopes: p.Scopes, AuthMethod: p.AuthMethod, AuthMethods: customAuthMethods,
+		Scopes: p.Scopes, AuthMethod: p.AuthMethod,
 		HTTPClient: a.httpClient(), InsecureAllowHTTP: a.insecureTransport(),
 	}
 	if p.KeyFile != "" {
 		key, err := loadKey(p.KeyFile)
 		if err != nil {
-			return cfg, err
+			return cfg, nil, err
 		}
 		cfg.ClientKey = key
 	}
@@ -191,24 +189,31 @@ func (a *app) config(ctx context.Context, p *profile) (oauthkit.Config, error) {
 		if cfg.AuthMethod == "" && cfg.ClientSecret == "" {
 			cfg.AuthMethod = oauthkit.AuthNone
 		}
-		return cfg, nil
+		return cfg, nil, nil
 	}
-	prov, err := a.provider(ctx, p.Issuer, p.ClientID)
+	prov, err := a.provider(ctx, p, fresh)
 	if err != nil {
-		return cfg, err
-	}
-	if p.UserInfoURL == "" {
-		p.UserInfoURL = prov.Metadata().UserInfoEndpoint
+		return cfg, nil, err
 	}
 	cfg, err = prov.Config(cfg)
-	return cfg, tried(err, "configuring the client from %s", p.Issuer)
+	return cfg, prov, tried(err, "configuring the client from %s", p.Issuer)
 }
 
-func (a *app) provider(ctx context.Context, issuer, clientID string) (*oidc.Provider, error) {
-	prov, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{
-		HTTPClient: a.httpClient(), ClientID: clientID, InsecureAllowHTTP: a.insecureTransport(),
-	})
-	return prov, tried(err, "discovering %s", issuer)
+// provider returns the provider of p's issuer, from the saved discovery
+// document unless fresh is set or none is saved.
+func (a *app) provider(ctx context.Context, p *profile, fresh bool) (*oidc.Provider, error) {
+	pc := oidc.ProviderConfig{HTTPClient: a.httpClient(), ClientID: p.ClientID, InsecureAllowHTTP: a.insecureTransport()}
+	if d := p.Discovery; !fresh && d != nil && d.Metadata != nil && d.Metadata.Issuer == p.Issuer {
+		prov, err := oidc.NewProviderFromMetadata(d.Metadata, pc)
+		return prov, tried(err, "the saved discovery document of %s", p.Issuer)
+	}
+	prov, err := oidc.NewProvider(ctx, p.Issuer, pc)
+	if err != nil {
+		return nil, tried(err, "discovering %s", p.Issuer)
+	}
+	p.Discovery = &discovery{FetchedAt: time.Now().UTC(), Metadata: prov.Metadata()}
+	p.discovered = true
+	return prov, nil
 }
 
 // loadKey reads a private key in PEM or JWK form.
@@ -227,35 +232,4 @@ func loadKey(file string) (*jose.Key, error) {
 		return nil, usageError{fmt.Errorf("--key-file %s: %w", file, err)}
 	}
 	return key, nil
-}
-
-// session builds a session for p; when p comes from a saved profile, its
-// token is loaded and every renewal is saved back.
-func (a *app) session(ctx context.Context, cf *clientFlags, p *profile) (*oauthkit.Session, error) {
-	cfg, err := a.config(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	var tok *oauthkit.Token
-	if cf.profile != "" {
-		st, err := a.store()
-		if err != nil {
-			return nil, err
-		}
-		if tok, err = st.loadToken(cf.profile); err != nil && !errors.Is(err, errNoProfile) {
-			return nil, err
-		}
-		name := cf.profile
-		cfg.OnTokenUpdate = func(_ context.Context, u oauthkit.TokenUpdate) error {
-			return st.saveToken(name, u.Token)
-		}
-	}
-	s, err := oauthkit.NewSession(cfg)
-	if err != nil {
-		return nil, err
-	}
-	if tok != nil {
-		s.SetToken(tok)
-	}
-	return s, nil
 }

@@ -61,7 +61,7 @@ func TestJWTDecode(t *testing.T) {
 			}
 		})
 	}
-	r := runCLIContext(t.Context(), nil, tok+"\n", "jwt", "decode", "-")
+	r := runCLIContext(t, t.Context(), nil, tok+"\n", "jwt", "decode", "-")
 	if v := decodeJSON[map[string]any](t, r.stdout); v["claims"].(map[string]any)["sub"] != "alice" {
 		t.Errorf("decode from stdin: %v", v)
 	}

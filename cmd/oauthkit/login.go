@@ -29,7 +29,6 @@ type loginFlags struct {
 	// qr is --qr; qrSet says whether it was given, else stderr decides.
 	qr, qrSet bool
 	username  string
-	subject   string
 	timeout   time.Duration
 }
 
@@ -78,16 +77,18 @@ The client secret comes from --client-secret-file, OAUTHKIT_CLIENT_SECRET
 or a prompt on the terminal; never from a flag value. For the password
 grant, the password comes from OAUTHKIT_PASSWORD or a prompt.
 
-With --profile NAME the configuration and the token are saved, and later
-commands ("token", "request", "refresh", ...) use them with -p NAME; every
-refresh saves the new token.`
+The configuration and the token are saved as the profile NAME of
+--profile, or as the profile "default" without it; later commands
+("token", "request", "refresh", ...) use it with -p NAME, and the profile
+"default" when given neither -p nor --client-id. Every refresh saves the
+new token.`
 
 func (a *app) newLoginCmd() *cobra.Command {
 	lf := &loginFlags{}
 	lf.cf.create = true
 	cmd := &cobra.Command{
 		Use:     "login",
-		Short:   "Obtain a token, optionally saving it as a profile",
+		Short:   "Obtain a token and save it as a profile",
 		Long:    loginLong,
 		Example: loginExample,
 		Args:    exactArgs(0),
@@ -96,19 +97,20 @@ func (a *app) newLoginCmd() *cobra.Command {
 			return a.runLogin(cmd.Context(), lf)
 		},
 	}
-	lf.cf.register(cmd, "save the configuration and token under this name")
+	lf.cf.register(cmd, "save the configuration and token under this name (default \"default\")")
 	f := cmd.Flags()
 	f.StringVar(&lf.grant, "grant", "", "authorization_code (default), device_code, client_credentials, password or jwt-bearer")
 	f.IntVar(&lf.redirectPort, "redirect-port", 0, "port of the loopback redirect URI; 0 picks a free one")
 	f.BoolVar(&lf.noBrowser, "no-browser", false, "print the authorization URL instead of opening a browser")
 	f.BoolVar(&lf.qr, "qr", false, "draw the device flow's verification URI as a QR code (default: when stderr is a terminal)")
 	f.StringVar(&lf.username, "username", "", "resource owner's name for the password grant")
-	f.StringVar(&lf.subject, "subject", "", "sub of the jwt-bearer assertion (its iss is the client id)")
+	f.StringVar(&lf.cf.p.Subject, "subject", "", "sub of the jwt-bearer assertion (its iss is the client id)")
 	f.DurationVar(&lf.timeout, "timeout", 5*time.Minute, "how long to wait for the user")
 	return cmd
 }
 
 func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
+	lf.cf.profile = cmp.Or(lf.cf.profile, "default")
 	p, err := lf.cf.resolve(a)
 	if err != nil {
 		return err
@@ -117,7 +119,7 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err := a.askSecret(p, grant); err != nil {
 		return err
 	}
-	cfg, err := a.config(ctx, p)
+	cfg, _, err := a.config(ctx, p, true)
 	if err != nil {
 		return err
 	}
@@ -127,21 +129,19 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	}
 	ctx, cancel := context.WithTimeoutCause(ctx, lf.timeout, errUserTimeout)
 	defer cancel()
-	tok, err := a.obtain(ctx, s, lf, grant)
+	tok, err := a.obtain(ctx, s, lf, p, grant)
 	if err != nil {
 		return err
 	}
-	if lf.cf.profile != "" {
-		p.Grant, p.Subject = grant, lf.subject
-		if err := a.saveLogin(lf.cf.profile, p, tok); err != nil {
-			return err
-		}
-		fmt.Fprintf(a.stderr, "Saved as profile %q.\n", lf.cf.profile)
+	p.Grant = grant
+	if err := a.saveLogin(lf.cf.profile, p, tok); err != nil {
+		return err
 	}
-	return a.printToken(tok, lf.cf.profile)
+	fmt.Fprintf(a.stderr, "Saved as profile %q.\n", lf.cf.profile)
+	return a.printToken(tok, lf.cf.profile, false)
 }
 
-func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, grant string) (*oauthkit.Token, error) {
+func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, p *profile, grant string) (*oauthkit.Token, error) {
 	tokenURL := s.Config().TokenURL
 	switch grant {
 	case grantAuthorizationCode:
@@ -149,7 +149,7 @@ func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, g
 	case grantDeviceCode:
 		return a.loginDevice(ctx, s, lf.qr || (!lf.qrSet && isTerminal(a.stderr)))
 	case grantClientCredentials, grantJWTBearer:
-		return a.fetchForProfile(ctx, s, grant, lf.subject)
+		return a.fetchForProfile(ctx, s, p, grant)
 	case grantPassword:
 		if lf.username == "" {
 			return nil, usageError{errors.New("the password grant needs --username")}
@@ -220,6 +220,7 @@ func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags
 	if err != nil {
 		return nil, tried(err, "building the authorization URL")
 	}
+	lb.expect(ar.State)
 	if lf.noBrowser || openBrowser(ar.URL) != nil {
 		fmt.Fprintf(a.stderr, "Open this URL in your browser:\n\n  %s\n\n", ar.URL)
 	} else {
@@ -233,6 +234,9 @@ func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags
 	}
 	tok, err := s.ExchangeAuthorizationResponse(ctx, cb.url, *ar)
 	cb.reply <- err
+	if e, ok := errors.AsType[*oauthkit.Error](err); (ok && e.Endpoint == "authorization") || errors.Is(err, oauthkit.ErrAuthorizationIssuerMismatch) {
+		return nil, tried(err, "authorization at %s", s.Config().AuthURL)
+	}
 	return tok, tried(err, "authorization code grant at %s", s.Config().TokenURL)
 }
 
@@ -262,7 +266,7 @@ func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session, qr bool) (*o
 
 // fetchForProfile gets a token by a grant that needs no user: client
 // credentials, or a JWT-bearer assertion signed with the client key.
-func (a *app) fetchForProfile(ctx context.Context, s *oauthkit.Session, grant, subject string) (*oauthkit.Token, error) {
+func (a *app) fetchForProfile(ctx context.Context, s *oauthkit.Session, p *profile, grant string) (*oauthkit.Token, error) {
 	cfg := s.Config()
 	if grant == grantClientCredentials {
 		tok, err := s.FetchToken(ctx, oauthkit.ClientCredentials())
@@ -272,7 +276,7 @@ func (a *app) fetchForProfile(ctx context.Context, s *oauthkit.Session, grant, s
 		return nil, usageError{errors.New("the jwt-bearer grant needs --key-file")}
 	}
 	js, err := assertion.NewSession(assertion.Config{
-		TokenURL: cfg.TokenURL, Issuer: cfg.ClientID, Subject: subject, Key: cfg.ClientKey,
+		TokenURL: cfg.TokenURL, Issuer: cfg.ClientID, Subject: p.Subject, Key: cfg.ClientKey,
 		Scopes: cfg.Scopes, HTTPClient: cfg.HTTPClient, InsecureAllowHTTP: cfg.InsecureAllowHTTP,
 	})
 	if err != nil {

@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"html"
 	"net"
 	"net/http"
+	"net/url"
 	"os/exec"
 	"runtime"
 	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,11 +30,19 @@ type callback struct {
 
 // loopback receives the authorization response on a loopback redirect
 // URI (RFC 8252 section 7.3): http://127.0.0.1:PORT/callback.
+//
+// Only the provider's answer to this login ends the wait: a request whose
+// state is not the login's (a stale tab, a bare GET, another program on the
+// port) or that carries neither code nor error gets a 400 page, and the
+// listener keeps waiting.
 type loopback struct {
 	redirect string
 	srv      *http.Server
 	ln       net.Listener
 	got      chan callback
+	// state is the state of the authorization request in progress; set
+	// it before the browser opens.
+	state atomic.Pointer[string]
 }
 
 // listenLoopback listens on 127.0.0.1:port; port 0 picks a free one.
@@ -52,7 +63,32 @@ func listenLoopback(port int) (*loopback, error) {
 	return lb, nil
 }
 
+// expect sets the state of the login in progress.
+func (lb *loopback) expect(state string) { lb.state.Store(&state) }
+
+// belongs reports whether q is the provider's answer to the login in
+// progress: its state, and a code or an error.
+func (lb *loopback) belongs(q url.Values) bool {
+	want := lb.state.Load()
+	if want == nil || *want == "" || len(q["state"]) != 1 {
+		return false
+	}
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(*want)) != 1 {
+		return false
+	}
+	return q.Get("code") != "" || q.Get("error") != ""
+}
+
 func (lb *loopback) handle(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if !lb.belongs(r.URL.Query()) {
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, page, "Not this login", "This page is not the answer to the login in progress "+
+			"(its state is wrong or missing). The terminal is still waiting: finish the login in the tab it opened, "+
+			"or start it again.")
+		return
+	}
 	cb := callback{url: lb.redirect + "?" + r.URL.RawQuery, reply: make(chan error, 1)}
 	select {
 	case lb.got <- cb:
@@ -67,8 +103,6 @@ func (lb *loopback) handle(w http.ResponseWriter, r *http.Request) {
 	case <-time.After(time.Minute):
 		err = errors.New("timed out")
 	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
 	if err != nil {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(w, page, "Login failed", html.EscapeString(trimPrefix(err.Error())))

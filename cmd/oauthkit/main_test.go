@@ -21,13 +21,29 @@ type result struct {
 // runCLI runs the command line in-process with the given environment.
 func runCLI(t *testing.T, env map[string]string, args ...string) result {
 	t.Helper()
-	return runCLIContext(t.Context(), env, "", args...)
+	return runCLIContext(t, t.Context(), env, "", args...)
 }
 
-func runCLIContext(ctx context.Context, env map[string]string, stdin string, args ...string) result {
+// testEnv is env's lookup, with a configuration directory of the test's
+// own when env names none: a test never touches the user's profiles.
+func testEnv(t *testing.T, env map[string]string) func(string) string {
+	t.Helper()
+	dir := env["OAUTHKIT_CONFIG_DIR"]
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	return func(k string) string {
+		if k == "OAUTHKIT_CONFIG_DIR" {
+			return dir
+		}
+		return env[k]
+	}
+}
+
+func runCLIContext(t *testing.T, ctx context.Context, env map[string]string, stdin string, args ...string) result {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	a := &app{stdin: bytes.NewBufferString(stdin), stdout: &out, stderr: &errOut,
-		getenv: func(k string) string { return env[k] }}
+	a := &app{stdin: bytes.NewBufferString(stdin), stdout: &out, stderr: &errOut, getenv: testEnv(t, env)}
 	code := a.run(ctx, args)
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }

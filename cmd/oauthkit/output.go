@@ -24,10 +24,16 @@ type tokenView struct {
 	Extra        map[string]any `json:"extra,omitempty"`
 }
 
-func (a *app) tokenView(tok *oauthkit.Token, profile string, now time.Time) tokenView {
+// tokenView shortens the secrets of tok unless --show-secrets; with
+// fullAccess the access token is kept whole.
+func (a *app) tokenView(tok *oauthkit.Token, profile string, now time.Time, fullAccess bool) tokenView {
 	red := redactor{show: a.showSecrets}
+	access := tok.AccessToken
+	if !fullAccess {
+		access = red.short(access)
+	}
 	v := tokenView{
-		AccessToken: red.short(tok.AccessToken), TokenType: tok.TokenType,
+		AccessToken: access, TokenType: tok.TokenType,
 		RefreshToken: red.short(tok.RefreshToken), Scope: tok.Scope,
 		IDToken: red.short(tok.IDToken), Profile: profile, Extra: tok.Extra,
 	}
@@ -40,8 +46,10 @@ func (a *app) tokenView(tok *oauthkit.Token, profile string, now time.Time) toke
 
 // printToken writes tok to stdout in the --output format. The env and
 // header formats exist to hand the token to another program, so they
-// carry it in full; json and text shorten secrets unless --show-secrets.
-func (a *app) printToken(tok *oauthkit.Token, profile string) error {
+// carry it in full; json and text shorten secrets unless --show-secrets,
+// and the access token unless fullAccess ("oauthkit token", whose purpose
+// is to hand it over).
+func (a *app) printToken(tok *oauthkit.Token, profile string, fullAccess bool) error {
 	now := time.Now()
 	switch a.output {
 	case outputEnv:
@@ -50,7 +58,7 @@ func (a *app) printToken(tok *oauthkit.Token, profile string) error {
 		_, err := fmt.Fprintf(a.stdout, "Authorization: %s %s\n", tokenScheme(tok), tok.AccessToken)
 		return err
 	case outputText:
-		v := a.tokenView(tok, profile, now)
+		v := a.tokenView(tok, profile, now, fullAccess)
 		w := a.stdout
 		fmt.Fprintf(w, "access_token:  %s\n", v.AccessToken)
 		fmt.Fprintf(w, "token_type:    %s\n", v.TokenType)
@@ -64,7 +72,12 @@ func (a *app) printToken(tok *oauthkit.Token, profile string) error {
 		}
 		return nil
 	}
-	return writeJSON(a.stdout, a.tokenView(tok, profile, now))
+	return writeJSON(a.stdout, a.tokenView(tok, profile, now, fullAccess))
+}
+
+// warn writes a warning line to stderr.
+func (a *app) warn(format string, args ...any) {
+	fmt.Fprintf(a.stderr, "oauthkit: warning: "+format+"\n", args...)
 }
 
 func printEnv(w io.Writer, tok *oauthkit.Token) error {

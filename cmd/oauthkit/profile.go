@@ -32,6 +32,11 @@ type profile struct {
 	Grant            string   `json:"grant,omitempty"`
 	// Subject is the sub of jwt-bearer assertions.
 	Subject string `json:"subject,omitempty"`
+	// Discovery is the issuer's metadata document as last fetched.
+	Discovery *discovery `json:"discovery,omitempty"`
+
+	// discovered says Discovery was fetched in this run.
+	discovered bool
 }
 
 // store keeps profiles and their tokens under one directory:
@@ -187,3 +192,6 @@ func (s store) removeToken(name string) error {
 	}
 	return err
 }
+
+// tokenOptions are the options of every token request of the profile.
+func (p *profile) tokenOptions() []oauthkit.TokenOption { return nil }

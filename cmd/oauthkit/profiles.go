@@ -138,12 +138,12 @@ func (a *app) runLogout(ctx context.Context, name string, force bool) error {
 	if name == "" {
 		return usageError{errors.New("logout needs -p NAME")}
 	}
-	s, _, err := a.profileSession(ctx, &clientFlags{profile: name})
+	c, err := a.connect(ctx, &clientFlags{profile: name})
 	if err != nil {
 		return err
 	}
-	if s.Token() != nil && s.Config().RevocationURL != "" {
-		err := s.Revoke(ctx, "")
+	if c.s.Token() != nil && c.s.Config().RevocationURL != "" {
+		err := c.call(ctx, func() error { return c.s.Revoke(ctx, "") })
 		if err != nil && !force {
 			return tried(err, "revoking the token of profile %q (use --force to delete anyway)", name)
 		}

@@ -64,8 +64,11 @@ func (a *app) newRequestCmd() *cobra.Command {
 }
 
 func (a *app) runRequest(ctx context.Context, cf *clientFlags, rf *requestFlags, url string) error {
-	s, _, err := a.profileSession(ctx, cf)
+	c, err := a.connect(ctx, cf)
 	if err != nil {
+		return err
+	}
+	if _, err := c.validToken(ctx); err != nil {
 		return err
 	}
 	body, err := a.requestBody(rf.data)
@@ -83,7 +86,7 @@ func (a *app) runRequest(ctx context.Context, cf *clientFlags, rf *requestFlags,
 		}
 		req.Header.Add(strings.TrimSpace(k), strings.TrimSpace(v))
 	}
-	resp, err := s.Do(req)
+	resp, err := c.s.Do(req)
 	if err != nil {
 		return tried(err, "%s %s", rf.method, url)
 	}

@@ -2,16 +2,19 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/spf13/cobra"
 )
 
-const revokeLong = `revoke asks the revocation endpoint (RFC 7009) to revoke TOKEN, or, without
-TOKEN, the refresh token of the profile (or its access token when it has
-none). Revoking a refresh token usually ends the access tokens issued with
+const revokeLong = `revoke asks the revocation endpoint (RFC 7009) to revoke TOKEN ("-" reads
+it from stdin), or, without TOKEN, the refresh token of the profile (or its
+access token when it has none). Revoking a refresh token usually ends the access tokens issued with
 it. The profile's saved token is removed once the server accepted.
 
 The endpoint comes from --revocation-url or the issuer's discovery
@@ -24,6 +27,9 @@ const revokeExample = `  # Google (the endpoint comes from discovery)
   # Okta or Keycloak
   oauthkit revoke -p okta
   oauthkit revoke -p kc --token-type-hint refresh_token
+
+  # Revoke only the access token, read from stdin
+  oauthkit token -p okta | oauthkit revoke -p okta --token-type-hint access_token -
 
   # A client-credentials service: revoke a token it obtained
   OAUTHKIT_CLIENT_SECRET=... oauthkit revoke --client-id reporting \
@@ -38,25 +44,50 @@ func maxOneArg(cmd *cobra.Command, args []string) error {
 	return nil
 }
 
-// optionalArg is the first argument, or "".
-func optionalArg(args []string) string {
+// maxTokenInput bounds a token read from stdin.
+const maxTokenInput = 1 << 20
+
+// tokenArg returns the TOKEN argument of args, read from stdin when it is
+// "-", with surrounding whitespace removed; "" when none is given. A
+// token given but empty is a usage error: revoking "$TOKEN" with TOKEN
+// unset must not fall back to the profile's token.
+func (a *app) tokenArg(args []string) (string, error) {
 	if len(args) == 0 {
-		return ""
+		return "", nil
 	}
-	return args[0]
+	tok, from := args[0], "the TOKEN argument"
+	if tok == "-" {
+		b, err := io.ReadAll(io.LimitReader(a.stdin, maxTokenInput+1))
+		if err != nil {
+			return "", fmt.Errorf("reading the token from stdin: %w", err)
+		}
+		if len(b) > maxTokenInput {
+			return "", usageError{errors.New("the token on stdin is longer than 1 MiB")}
+		}
+		tok, from = string(b), "stdin"
+	}
+	tok = strings.TrimSpace(tok)
+	if tok == "" {
+		return "", usageError{fmt.Errorf("%s is empty: give a token, - to read one from stdin, or none for the profile's token", from)}
+	}
+	return tok, nil
 }
 
 func (a *app) newRevokeCmd() *cobra.Command {
 	var cf *clientFlags
 	var hint string
 	cmd := &cobra.Command{
-		Use:     "revoke [TOKEN]",
+		Use:     "revoke [TOKEN | -]",
 		Short:   "Revoke a token (RFC 7009)",
 		Long:    revokeLong,
 		Example: revokeExample,
 		Args:    maxOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runRevoke(cmd.Context(), cf, optionalArg(args), hint)
+			token, err := a.tokenArg(args)
+			if err != nil {
+				return err
+			}
+			return a.runRevoke(cmd.Context(), cf, token, hint)
 		},
 	}
 	cf = profileFlags(cmd)
@@ -65,7 +96,7 @@ func (a *app) newRevokeCmd() *cobra.Command {
 }
 
 func (a *app) runRevoke(ctx context.Context, cf *clientFlags, token, hint string) error {
-	s, _, err := a.profileSession(ctx, cf)
+	c, err := a.connect(ctx, cf)
 	if err != nil {
 		return err
 	}
@@ -73,20 +104,23 @@ func (a *app) runRevoke(ctx context.Context, cf *clientFlags, token, hint string
 	if hint != "" {
 		opts = append(opts, oauthkit.WithTokenTypeHint(hint))
 	}
-	if err := s.Revoke(ctx, token, opts...); err != nil {
-		return tried(err, "revoking at %s", s.Config().RevocationURL)
+	err = c.call(ctx, func() error {
+		return tried(c.s.Revoke(ctx, token, opts...), "revoking at %s", c.s.Config().RevocationURL)
+	})
+	if err != nil {
+		return err
 	}
-	if token == "" && cf.profile != "" {
+	if token == "" && c.name != "" {
 		if st, err := a.store(); err == nil {
-			_ = st.removeToken(cf.profile)
+			_ = st.removeToken(c.name)
 		}
 	}
 	fmt.Fprintln(a.stderr, "Revoked.")
 	return writeJSON(a.stdout, map[string]bool{"revoked": true})
 }
 
-const introspectLong = `introspect asks the introspection endpoint (RFC 7662) whether TOKEN (or the
-profile's access token) is active, and prints the answer as JSON. An
+const introspectLong = `introspect asks the introspection endpoint (RFC 7662) whether TOKEN ("-"
+reads it from stdin; without TOKEN, the profile's access token) is active, and prints the answer as JSON. An
 inactive token is not an error.
 
 Introspection is for resource servers: the client that asks must usually
@@ -96,6 +130,7 @@ discovery document. GitHub and Google have no RFC 7662 endpoint.`
 const introspectExample = `  # Okta or Keycloak: the profile's own access token
   oauthkit introspect -p okta
   oauthkit introspect -p kc | jq '{active, scope, exp}'
+  oauthkit token -p kc | oauthkit introspect -p kc -
 
   # Keycloak: an API (a confidential client) checks a token it received
   OAUTHKIT_CLIENT_SECRET=... oauthkit introspect --client-id orders-api \
@@ -112,13 +147,17 @@ func (a *app) newIntrospectCmd() *cobra.Command {
 	var cf *clientFlags
 	var hint string
 	cmd := &cobra.Command{
-		Use:     "introspect [TOKEN]",
+		Use:     "introspect [TOKEN | -]",
 		Short:   "Ask the server about a token (RFC 7662)",
 		Long:    introspectLong,
 		Example: introspectExample,
 		Args:    maxOneArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return a.runIntrospect(cmd.Context(), cf, optionalArg(args), hint)
+			token, err := a.tokenArg(args)
+			if err != nil {
+				return err
+			}
+			return a.runIntrospect(cmd.Context(), cf, token, hint)
 		},
 	}
 	cf = profileFlags(cmd)
@@ -127,7 +166,7 @@ func (a *app) newIntrospectCmd() *cobra.Command {
 }
 
 func (a *app) runIntrospect(ctx context.Context, cf *clientFlags, token, hint string) error {
-	s, _, err := a.profileSession(ctx, cf)
+	c, err := a.connect(ctx, cf)
 	if err != nil {
 		return err
 	}
@@ -135,9 +174,13 @@ func (a *app) runIntrospect(ctx context.Context, cf *clientFlags, token, hint st
 	if hint != "" {
 		opts = append(opts, oauthkit.WithTokenTypeHint(hint))
 	}
-	in, err := s.Introspect(ctx, token, opts...)
+	var in *oauthkit.Introspection
+	err = c.call(ctx, func() (err error) {
+		in, err = c.s.Introspect(ctx, token, opts...)
+		return tried(err, "introspecting at %s", c.s.Config().IntrospectionURL)
+	})
 	if err != nil {
-		return tried(err, "introspecting at %s", s.Config().IntrospectionURL)
+		return err
 	}
 	return writeJSON(a.stdout, introspectionView(in))
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/spf13/cobra"
@@ -14,20 +13,6 @@ func profileFlags(cmd *cobra.Command) *clientFlags {
 	cf := &clientFlags{}
 	cf.register(cmd, "profile to use")
 	return cf
-}
-
-// profileSession resolves cf (profile "default" when neither -p nor
-// --client-id is given) and builds its session.
-func (a *app) profileSession(ctx context.Context, cf *clientFlags) (*oauthkit.Session, *profile, error) {
-	if cf.profile == "" && cf.p.ClientID == "" {
-		cf.profile = "default"
-	}
-	p, err := cf.resolve(a)
-	if err != nil {
-		return nil, nil, err
-	}
-	s, err := a.session(ctx, cf, p)
-	return s, p, err
 }
 
 const tokenLong = `token prints the access token of a saved profile, refreshed first when it
@@ -71,11 +56,11 @@ func (a *app) newTokenCmd() *cobra.Command {
 // runToken prints the profile's valid token: bare unless formatted is set
 // (--output given).
 func (a *app) runToken(ctx context.Context, cf *clientFlags, formatted bool) error {
-	s, _, err := a.profileSession(ctx, cf)
+	c, err := a.connect(ctx, cf)
 	if err != nil {
 		return err
 	}
-	tok, err := a.validToken(ctx, s, cf.profile)
+	tok, err := c.validToken(ctx)
 	if err != nil {
 		return err
 	}
@@ -83,34 +68,7 @@ func (a *app) runToken(ctx context.Context, cf *clientFlags, formatted bool) err
 		_, err := a.stdout.Write([]byte(tok.AccessToken + "\n"))
 		return err
 	}
-	return a.printToken(tok, cf.profile)
-}
-
-// validToken returns the session's token, renewed when due. A profile
-// saved from a client-credentials or jwt-bearer login fetches a new token
-// itself.
-func (a *app) validToken(ctx context.Context, s *oauthkit.Session, profile string) (*oauthkit.Token, error) {
-	tok, err := s.ValidToken(ctx)
-	if errors.Is(err, oauthkit.ErrNoToken) || (errors.Is(err, oauthkit.ErrTokenExpired) && s.Token().RefreshToken == "") {
-		if p, perr := a.savedProfile(profile); perr == nil && (p.Grant == grantClientCredentials || p.Grant == grantJWTBearer) {
-			tok, err = a.fetchForProfile(ctx, s, p.Grant, p.Subject)
-			if err == nil {
-				err = a.saveToken(profile, tok)
-			}
-		}
-	}
-	return tok, tried(err, "getting a valid token")
-}
-
-func (a *app) savedProfile(name string) (*profile, error) {
-	if name == "" {
-		return nil, errNoProfile
-	}
-	st, err := a.store()
-	if err != nil {
-		return nil, err
-	}
-	return st.loadProfile(name)
+	return a.printToken(tok, c.name, true)
 }
 
 func (a *app) saveToken(name string, tok *oauthkit.Token) error {
@@ -156,16 +114,17 @@ func (a *app) newRefreshCmd() *cobra.Command {
 }
 
 func (a *app) runRefresh(ctx context.Context, cf *clientFlags) error {
-	s, _, err := a.profileSession(ctx, cf)
+	c, err := a.connect(ctx, cf)
 	if err != nil {
 		return err
 	}
-	if s.Token() == nil {
-		return tried(oauthkit.ErrNoToken, "refreshing profile %q", cf.profile)
-	}
-	tok, err := s.Refresh(ctx)
+	var tok *oauthkit.Token
+	err = c.call(ctx, func() (err error) {
+		tok, err = c.renew(ctx)
+		return err
+	})
 	if err != nil {
-		return tried(err, "refreshing the token at %s", s.Config().TokenURL)
+		return err
 	}
-	return a.printToken(tok, cf.profile)
+	return a.printToken(tok, c.name, false)
 }

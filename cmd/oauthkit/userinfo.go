@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/wire"
 	"github.com/oauthkit/oauthkit/jose"
 	"github.com/spf13/cobra"
 )
@@ -48,39 +50,42 @@ func (a *app) newUserInfoCmd() *cobra.Command {
 }
 
 func (a *app) userInfo(ctx context.Context, cf *clientFlags) (map[string]any, error) {
-	s, p, err := a.profileSession(ctx, cf)
+	c, err := a.connect(ctx, cf)
 	if err != nil {
 		return nil, err
 	}
-	tok, err := a.validToken(ctx, s, cf.profile)
+	tok, err := c.validToken(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var claims map[string]any
-	if p.Issuer != "" {
-		prov, err := a.provider(ctx, p.Issuer, p.ClientID)
-		if err != nil {
-			return nil, err
-		}
-		ui, err := prov.UserInfo(ctx, tok, idTokenSubject(tok))
-		if err != nil {
-			return nil, tried(err, "fetching userinfo from %s", p.Issuer)
-		}
-		return claims, ui.Claims(&claims)
+	if c.p.UserInfoURL == "" && c.prov != nil {
+		err := c.call(ctx, func() error {
+			ui, err := c.prov.UserInfo(ctx, tok, idTokenSubject(tok))
+			if err != nil {
+				return tried(err, "fetching userinfo from %s", c.p.Issuer)
+			}
+			return ui.Claims(&claims)
+		})
+		return claims, err
 	}
-	if p.UserInfoURL == "" {
+	if c.p.UserInfoURL == "" {
 		return nil, usageError{errors.New("no userinfo endpoint: give --issuer or --userinfo-url")}
 	}
-	resp, err := s.Get(ctx, p.UserInfoURL)
+	resp, err := c.s.Get(ctx, c.p.UserInfoURL)
 	if err != nil {
-		return nil, tried(err, "fetching userinfo from %s", p.UserInfoURL)
+		return nil, tried(err, "fetching userinfo from %s", c.p.UserInfoURL)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != 200 {
-		return nil, tried(statusError{resp.StatusCode}, "fetching userinfo from %s", p.UserInfoURL)
+	if resp.StatusCode != http.StatusOK {
+		return nil, tried(statusError{resp.StatusCode}, "fetching userinfo from %s", c.p.UserInfoURL)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&claims); err != nil {
-		return nil, tried(err, "decoding userinfo from %s", p.UserInfoURL)
+	b, err := wire.ReadBody(resp.Body, wire.MaxBody)
+	if err != nil {
+		return nil, tried(err, "reading userinfo from %s", c.p.UserInfoURL)
+	}
+	if err := json.Unmarshal(b, &claims); err != nil {
+		return nil, tried(err, "decoding userinfo from %s", c.p.UserInfoURL)
 	}
 	return claims, nil
 }
