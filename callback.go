@@ -216,6 +216,11 @@ func (s *Session) exchangeParams(ctx context.Context, params url.Values, ar Auth
 		return nil, err
 	}
 	check := &IDTokenCheck{ResponseType: cmpOr(ar.ResponseType, "code"), Nonce: ar.Nonce, MaxAge: ar.MaxAge, Code: params.Get("code")}
+	// OpenID Connect Core 3.2.2.5 and 3.3.2.5: the ID token is part of
+	// the response.
+	if hasWord(ar.ResponseType, "id_token") && params.Get("id_token") == "" {
+		return nil, fmt.Errorf("%w: response_type %q asks for one in the authorization response", ErrMissingIDToken, ar.ResponseType)
+	}
 	if hasWord(ar.ResponseType, "token") && !hasWord(ar.ResponseType, "code") {
 		return s.implicitToken(ctx, params, check)
 	}
@@ -299,7 +304,8 @@ func (s *Session) implicitToken(ctx context.Context, params url.Values, check *I
 }
 
 // validateFrontChannelIDToken validates an ID token that came with the
-// code in a hybrid response (OIDC Core 3.3.2.12) before the code is used.
+// code in a hybrid response (OIDC Core 3.3.2.12) before the code is used;
+// the token endpoint's ID token must then agree with it (3.3.3.6).
 func (s *Session) validateFrontChannelIDToken(ctx context.Context, params url.Values, check *IDTokenCheck) error {
 	idt := params.Get("id_token")
 	if idt == "" || s.cfg.IDTokenValidator == nil {
@@ -307,9 +313,10 @@ func (s *Session) validateFrontChannelIDToken(ctx context.Context, params url.Va
 	}
 	c := *check
 	c.GrantType, c.Scopes = "implicit", s.cfg.Scopes
-	if err := s.cfg.IDTokenValidator.ValidateIDToken(ctx, &Token{IDToken: idt, AccessToken: params.Get("access_token")}, c); err != nil {
+	if _, err := s.cfg.IDTokenValidator.ValidateIDToken(ctx, &Token{IDToken: idt, AccessToken: params.Get("access_token")}, c); err != nil {
 		return fmt.Errorf("oauthkit: authorization response id token: %w", err)
 	}
+	check.PreviousIDToken = idt
 	return nil
 }
 

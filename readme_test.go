@@ -45,6 +45,7 @@ import (
 // Values the reader supplies.
 var (
 	ctx                     = context.Background()
+	issuer                  string // an OpenID provider
 	id, secret              string // client credentials
 	cb                      string // the redirect URI
 	callbackURL             string // where the provider redirected the browser
@@ -63,7 +64,7 @@ func loadFromUserSession(r *http.Request) oauthkit.AuthorizationRequest {
 	return oauthkit.AuthorizationRequest{}
 }
 
-var _, _, _, _, _, _, _, _ = ctx, id, secret, cb, callbackURL, tokenURL, apiURL, jsonFile
+var _, _, _, _, _, _, _, _, _ = ctx, issuer, id, secret, cb, callbackURL, tokenURL, apiURL, jsonFile
 `
 
 // readmeImports maps the package names fragments may use to their paths.
@@ -317,4 +318,96 @@ func TestREADME_harness(t *testing.T) {
 			t.Errorf("program(line %d) prelude = %t; want %t", tt.s.line, ok, tt.wantPrelude)
 		}
 	}
+}
+
+// readmeRuns lists the snippets that must also run as written: the first
+// line of each, and the Example function ("dir/file.go:Name") whose body
+// holds every statement of the snippet, line for line and in order, with
+// the givens set up from oauthtest and error checks in between. go test
+// runs the example against its // Output: comment.
+var readmeRuns = map[string]string{
+	"p, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{}) // issuer: \"https://accounts.google.com\", ...": "oidc/example_test.go:ExampleProvider_Config",
+}
+
+// TestREADME_snippetsRun checks that the examples of readmeRuns hold
+// their snippets.
+func TestREADME_snippetsRun(t *testing.T) {
+	t.Parallel()
+	md, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	for _, s := range goSnippets(t, md) {
+		first, _, _ := strings.Cut(s.code, "\n")
+		where, ok := readmeRuns[first]
+		if !ok {
+			continue
+		}
+		found[first] = true
+		file, fn, _ := strings.Cut(where, ":")
+		body := funcBody(t, file, fn)
+		if missing := missingLines(s.code, body); missing != "" {
+			t.Errorf("README.md:%d: %s does not run this line of the snippet (or not in order):\n\t%s", s.line, where, missing)
+		}
+	}
+	for first, where := range readmeRuns {
+		if !found[first] {
+			t.Errorf("readmeRuns: no README snippet starts with %q (for %s)", first, where)
+		}
+	}
+}
+
+// funcBody returns the source of function name's body in file.
+func funcBody(t *testing.T, file, name string) string {
+	t.Helper()
+	src, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, src, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Name.Name == name && fn.Body != nil {
+			return string(src[fset.Position(fn.Body.Pos()).Offset:fset.Position(fn.Body.End()).Offset])
+		}
+	}
+	t.Fatalf("%s has no function %s", file, name)
+	return ""
+}
+
+// missingLines returns the first line of snippet (comments and blank
+// lines aside, spacing normalized) that body does not hold after the
+// lines before it, or "".
+func missingLines(snippet, body string) string {
+	norm := func(line string) string {
+		if i := strings.Index(line, " //"); i >= 0 {
+			line = line[:i]
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "//") {
+			return ""
+		}
+		return strings.Join(strings.Fields(line), " ")
+	}
+	var have []string
+	for line := range strings.Lines(body) {
+		if l := norm(line); l != "" {
+			have = append(have, l)
+		}
+	}
+	for line := range strings.Lines(snippet) {
+		l := norm(line)
+		if l == "" {
+			continue
+		}
+		i := slices.Index(have, l)
+		if i < 0 {
+			return strings.TrimSpace(line)
+		}
+		have = have[i+1:]
+	}
+	return ""
 }

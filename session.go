@@ -191,8 +191,12 @@ func (s *Session) requestToken(ctx context.Context, grant Grant, p *tokenParams,
 		return nil, gt, err
 	}
 	// Validate only what this response carried, before the old ID token
-	// is carried over.
-	if err := s.validateIDToken(ctx, tok, s.idCheck(gt, p)); err != nil {
+	// is carried over; a refreshed one must agree with the old one.
+	check := s.idCheck(gt, p)
+	if old != nil {
+		check.PreviousIDToken = old.IDToken
+	}
+	if err := s.validateIDToken(ctx, tok, check); err != nil {
 		return nil, gt, err
 	}
 	if old != nil {
@@ -241,7 +245,7 @@ func keepOld(tok, old *Token) {
 		tok.Scope = old.Scope
 	}
 	if tok.IDToken == "" {
-		tok.IDToken = old.IDToken
+		tok.IDToken, tok.IDTokenClaims = old.IDToken, old.IDTokenClaims
 	}
 }
 
@@ -253,6 +257,7 @@ func (s *Session) idCheck(gt string, p *tokenParams) IDTokenCheck {
 	}
 	if p.idCheck != nil {
 		c.ResponseType, c.Nonce, c.MaxAge, c.Code = p.idCheck.ResponseType, p.idCheck.Nonce, p.idCheck.MaxAge, p.idCheck.Code
+		c.PreviousIDToken = p.idCheck.PreviousIDToken
 		if p.idCheck.Scopes != nil {
 			c.Scopes = p.idCheck.Scopes
 		}

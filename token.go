@@ -35,6 +35,14 @@ type Token struct {
 	Scope string
 	// IDToken is the OpenID Connect ID token (a JWT), if any.
 	IDToken string
+	// IDTokenClaims are the claims of IDToken as the session's
+	// [IDTokenValidator] verified them when the token was received, or
+	// nil: no validator, no ID token, or a token built or decoded here
+	// (they are not part of the JSON form, and a token restored from
+	// storage is not verified again). A refresh that returns a new ID
+	// token replaces them; one that does not keeps them with the old ID
+	// token.
+	IDTokenClaims IDTokenClaims
 	// Extra holds every other member of the token response.
 	Extra map[string]any
 }

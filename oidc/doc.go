@@ -18,7 +18,16 @@
 //	s, err := oauthkit.NewSession(cfg)
 //	ar, err := s.AuthorizationURL()                        // state, PKCE and nonce
 //	tok, err := s.ExchangeAuthorizationResponse(ctx, callbackURL, *ar)
-//	idt, err := p.Verifier(id).Verify(ctx, tok.IDToken, oidc.ExpectNonce(ar.Nonce))
+//	idt, err := oidc.VerifiedIDToken(tok) // the claims the session verified
+//	info, err := p.UserInfo(ctx, tok, idt.Subject)
+//
+// The session keeps the claims it verified with the token
+// ([oauthkit.Token.IDTokenClaims]); [VerifiedIDToken] returns them as an
+// [IDToken], without verifying again. A refresh that returns a new ID
+// token checks it against the previous one (same iss and sub, no earlier
+// auth_time) and replaces them. In the hybrid flow the authorization
+// response must carry the ID token, and the token endpoint's must have
+// the same iss and sub.
 //
 // [Verifier.Verify] verifies an ID token by hand, with keys from anywhere
 // (a [jose.KeySet], a [jose.RemoteKeySet]), and returns its claims as an

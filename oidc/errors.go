@@ -64,6 +64,10 @@ var (
 	// a userinfo response for another user, or a refreshed ID token for
 	// another subject.
 	ErrSubjectMismatch = errors.New("oidc: subject mismatch")
+	// ErrAuthTimeMismatch means a refreshed ID token's auth_time is
+	// earlier than the one of the ID token it replaces (OpenID Connect
+	// Core section 12.2).
+	ErrAuthTimeMismatch = errors.New("oidc: auth_time earlier than before")
 	// ErrDiscoveryIssuerMismatch means a discovery document names an issuer other
 	// than the one it was fetched for (OpenID Connect Discovery section
 	// 4.3, RFC 8414 section 3.3).

@@ -10,60 +10,52 @@ import (
 	"github.com/oauthkit/oauthkit/oidc"
 )
 
-// The seed's "OAuth 2 OpenID Connect" flow: discovery, a session whose ID
-// tokens are verified automatically (signature, iss, aud, exp, nonce, ...),
-// then the claims.
+// The OpenID Connect login: discovery, a session whose ID tokens are
+// verified automatically (signature, iss, aud, exp, nonce, ...), the
+// verified claims that come with the token, then userinfo. Its statements
+// are the README's OpenID Connect snippet, line for line, with the givens
+// (issuer, client, callback) from an oauthtest server.
 func ExampleProvider_Config() {
-	ctx := context.Background()
 	srv := oauthtest.NewServer()
 	defer srv.Close()
 	client := srv.RegisterClient(oauthtest.Client{RedirectURIs: []string{"https://app.example/cb"}})
+	ctx, issuer, id, secret, cb := context.Background(), srv.URL, client.ID, client.Secret, "https://app.example/cb"
 
-	p, err := oidc.NewProvider(ctx, srv.URL, oidc.ProviderConfig{})
-	if err != nil {
-		log.Fatal(err)
-	}
+	p, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{}) // issuer: "https://accounts.google.com", ...
+	check(err)
 	cfg, err := p.Config(oauthkit.Config{
-		ClientID: client.ID, ClientSecret: client.Secret,
-		RedirectURL: "https://app.example/cb", Scopes: []string{"openid", "email", "profile"},
+		ClientID: id, ClientSecret: secret, RedirectURL: cb,
+		Scopes: []string{"openid", "email", "profile"},
 	})
-	if err != nil {
-		log.Fatal(err)
-	}
-	s, err := oauthkit.NewSession(cfg)
-	if err != nil {
-		log.Fatal(err)
-	}
-	ar, err := s.AuthorizationURL() // state, PKCE and, with openid, a nonce
-	if err != nil {
-		log.Fatal(err)
-	}
-	callback, err := srv.Authorize(ctx, ar.URL) // the user logs in
-	if err != nil {
-		log.Fatal(err)
-	}
-	tok, err := s.ExchangeAuthorizationResponse(ctx, callback, *ar) // ID token verified here
-	if err != nil {
-		log.Fatal(err)
-	}
-
-	// The token is verified; decode its claims (verifying again is cheap).
-	idt, err := p.Verifier(client.ID).Verify(ctx, tok.IDToken, oidc.ExpectNonce(ar.Nonce))
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(cfg.AuthMethod, ar.Nonce != "")
-	fmt.Println(idt.Subject, idt.Email, idt.EmailVerified)
-
-	info, err := p.UserInfo(ctx, tok, idt.Subject)
-	if err != nil {
-		log.Fatal(err)
-	}
-	fmt.Println(info.Subject, info.Email)
+	check(err)
+	s, err := oauthkit.NewSession(cfg) // endpoints, issuer (RFC 9207) and auth method from discovery
+	check(err)
+	ar, err := s.AuthorizationURL() // state, PKCE and nonce generated
+	check(err)
+	// The user logs in at ar.URL and comes back to cb, at callbackURL.
+	callbackURL, err := srv.Authorize(ctx, ar.URL)
+	check(err)
+	tok, err := s.ExchangeAuthorizationResponse(ctx, callbackURL, *ar)
+	check(err)
+	// tok.IDToken is verified: signature under an algorithm allow-list, iss,
+	// aud, azp, exp, iat, nonce, at_hash/c_hash and auth_time/max_age. Its
+	// claims come with the token, typed, and are not verified again:
+	idt, err := oidc.VerifiedIDToken(tok)
+	check(err)
+	fmt.Println(idt.Subject, idt.Email, idt.EmailVerified) // idt.Claims(&v) decodes any other claim
+	info, err := p.UserInfo(ctx, tok, idt.Subject)         // userinfo's sub must be the same
+	check(err)
+	fmt.Println(info.Name)
 	// Output:
-	// client_secret_basic true
 	// user-1 alice@example.com true
-	// user-1 alice@example.com
+	// Alice
+}
+
+// check stops an example at its first error.
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
 }
 
 // The seed's manual path, jwt.decode(id_token, keys,

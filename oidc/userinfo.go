@@ -46,9 +46,11 @@ func (u *UserInfo) Claims(v any) error {
 //
 // The answer's sub must equal expectedSubject, the sub of the ID token of
 // the same login ([ErrSubjectMismatch]), as OpenID Connect Core section
-// 5.3.2 requires: this is what stops a token substitution. Pass "" only
-// when there is no ID token to compare with; sub must then still be
-// present.
+// 5.3.2 requires: this is what stops a token substitution. With
+// expectedSubject "", the sub of tok's verified ID token is expected (see
+// [VerifiedIDToken]), so that a token from the session's exchange or
+// refresh needs nothing else; a token without one (no ID token, or
+// restored from storage) only needs sub to be present.
 func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSubject string) (*UserInfo, error) {
 	u := p.meta.UserInfoEndpoint
 	if u == "" {
@@ -56,6 +58,9 @@ func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSu
 	}
 	if tok == nil || tok.AccessToken == "" {
 		return nil, errors.New("oidc: userinfo: no access token")
+	}
+	if idt, err := VerifiedIDToken(tok); expectedSubject == "" && err == nil {
+		expectedSubject = idt.Subject
 	}
 	if err := checkSecure(u, p.cfg.InsecureAllowHTTP); err != nil {
 		return nil, err

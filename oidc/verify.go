@@ -98,41 +98,43 @@ type verifyParams struct {
 	nonce, accessToken, code, responseType, subject string
 	maxAge                                          time.Duration
 	maxAgeSet                                       bool
+	previous                                        *idClaims // the ID token this one follows, if any
+	refresh                                         bool      // previous is the ID token being refreshed
 }
 
 type verifyFunc func(*verifyParams)
 
 func (f verifyFunc) applyVerify(p *verifyParams) { f(p) }
 
-// WithNonce sets the nonce sent in the authorization request: the token's
+// ExpectNonce sets the nonce sent in the authorization request: the token's
 // nonce must equal it (OpenID Connect Core section 3.1.3.7 step 11).
 // Without it no nonce is compared, so always give it when one was sent.
 func ExpectNonce(nonce string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.nonce = nonce })
 }
 
-// WithMaxAge sets the max_age sent in the authorization request: the token
+// ExpectMaxAge sets the max_age sent in the authorization request: the token
 // must then carry auth_time, no older than maxAge plus the leeway (OpenID
 // Connect Core section 3.1.3.7 step 13).
 func ExpectMaxAge(maxAge time.Duration) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.maxAge, p.maxAgeSet = maxAge, true })
 }
 
-// WithAccessToken sets the access token issued with the ID token, so that
+// ExpectAccessToken sets the access token issued with the ID token, so that
 // at_hash, when present, is checked against it (OpenID Connect Core
 // section 3.1.3.8).
 func ExpectAccessToken(accessToken string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.accessToken = accessToken })
 }
 
-// WithCode sets the authorization code returned with the ID token, so
+// ExpectCode sets the authorization code returned with the ID token, so
 // that c_hash, when present, is checked against it (OpenID Connect Core
 // section 3.3.2.10).
 func ExpectCode(code string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.code = code })
 }
 
-// WithResponseType says the ID token came from the authorization endpoint
+// ExpectResponseType says the ID token came from the authorization endpoint
 // in a response of this response_type (implicit or hybrid flow). That
 // makes at_hash required when an access token was issued with it
 // ("id_token token", "code id_token token") and c_hash required in the
@@ -142,7 +144,7 @@ func ExpectResponseType(responseType string) VerifyOption {
 	return verifyFunc(func(p *verifyParams) { p.responseType = responseType })
 }
 
-// WithSubject sets the subject the token must be about, for instance the
+// ExpectSubject sets the subject the token must be about, for instance the
 // sub of the original ID token when verifying one from a refresh (OpenID
 // Connect Core section 12.2).
 func ExpectSubject(sub string) VerifyOption {
@@ -159,12 +161,12 @@ func ExpectSubject(sub string) VerifyOption {
 //     ([ErrInvalidAuthorizedParty]);
 //   - exp ([ErrIDTokenExpired]), iat ([ErrIssuedInFuture]) and nbf
 //     ([ErrIDTokenNotYetValid]) against the clock, with the leeway;
-//   - the nonce, when [WithNonce] gives one ([ErrInvalidNonce]);
-//   - at_hash and c_hash, when present or required ([WithAccessToken],
-//     [WithCode], [WithResponseType]);
-//   - auth_time, when [WithMaxAge] or RequireAuthTime asks
+//   - the nonce, when [ExpectNonce] gives one ([ErrInvalidNonce]);
+//   - at_hash and c_hash, when present or required ([ExpectAccessToken],
+//     [ExpectCode], [ExpectResponseType]);
+//   - auth_time, when [ExpectMaxAge] or RequireAuthTime asks
 //     ([ErrAuthTimeRequired], [ErrAuthTooOld]);
-//   - sub, when [WithSubject] gives one ([ErrSubjectMismatch]).
+//   - sub, when [ExpectSubject] gives one ([ErrSubjectMismatch]).
 //
 // It does not check acr or amr values; check them on the result.
 func (v *Verifier) Verify(ctx context.Context, raw string, opts ...VerifyOption) (*IDToken, error) {
@@ -177,17 +179,21 @@ func (v *Verifier) Verify(ctx context.Context, raw string, opts ...VerifyOption)
 
 // ValidateIDToken implements [oauthkit.IDTokenValidator]: it verifies
 // tok.IDToken with the nonce, max_age, code and response type of the
-// request behind it. For a refresh (OpenID Connect Core section 12.2) no
-// nonce or max_age is checked; since the previous ID token is not known
-// here, the subject is only required to be present.
-func (v *Verifier) ValidateIDToken(ctx context.Context, tok *oauthkit.Token, c oauthkit.IDTokenCheck) error {
+// request behind it, and returns the claims as an *[IDToken] (see
+// [VerifiedIDToken]). For a refresh (OpenID Connect Core section 12.2) no
+// nonce or max_age is checked. When c names a previous ID token (a
+// refresh, or the front-channel ID token of the hybrid flow, section
+// 3.3.3.6), the new one must have the same iss ([ErrInvalidIssuer]) and
+// sub ([ErrSubjectMismatch]); on a refresh its auth_time may not be
+// earlier than the previous one's ([ErrAuthTimeMismatch]).
+func (v *Verifier) ValidateIDToken(ctx context.Context, tok *oauthkit.Token, c oauthkit.IDTokenCheck) (oauthkit.IDTokenClaims, error) {
 	p := verifyParams{accessToken: tok.AccessToken}
 	if c.GrantType != oauthkit.GrantTypeRefreshToken {
 		p.nonce, p.code = c.Nonce, c.Code
 		if c.MaxAge != "" {
 			sec, err := strconv.ParseInt(c.MaxAge, 10, 64)
 			if err != nil || sec < 0 {
-				return fmt.Errorf("%w: max_age %q is not a number of seconds", oauthkit.ErrInvalidConfig, c.MaxAge)
+				return nil, fmt.Errorf("%w: max_age %q is not a number of seconds", oauthkit.ErrInvalidConfig, c.MaxAge)
 			}
 			p.maxAge, p.maxAgeSet = time.Duration(min(sec, 1<<32))*time.Second, true
 		}
@@ -195,8 +201,18 @@ func (v *Verifier) ValidateIDToken(ctx context.Context, tok *oauthkit.Token, c o
 	if c.GrantType == "implicit" {
 		p.responseType = c.ResponseType
 	}
-	_, err := v.verify(ctx, tok.IDToken, &p)
-	return err
+	if c.PreviousIDToken != "" {
+		prev, err := previousClaims(c.PreviousIDToken)
+		if err != nil {
+			return nil, err
+		}
+		p.previous, p.refresh = prev, c.GrantType == oauthkit.GrantTypeRefreshToken
+	}
+	idt, err := v.verify(ctx, tok.IDToken, &p)
+	if err != nil {
+		return nil, err
+	}
+	return idt, nil
 }
 
 // verify implements Verify.
@@ -248,7 +264,7 @@ func (v *Verifier) checkClaims(tok *IDToken, c *idClaims, alg string, p *verifyP
 	if p.subject != "" && tok.Subject != p.subject {
 		return mismatch(ErrSubjectMismatch, tok.Subject, p.subject)
 	}
-	return nil
+	return checkPrevious(c, p)
 }
 
 // checkRequired reports the first required claim (OpenID Connect Core

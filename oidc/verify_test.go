@@ -214,7 +214,57 @@ func TestVerifier_ValidateIDToken(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			err := v.ValidateIDToken(t.Context(), &oauthkit.Token{AccessToken: at, IDToken: tc.raw}, tc.check)
+			claims, err := v.ValidateIDToken(t.Context(), &oauthkit.Token{AccessToken: at, IDToken: tc.raw}, tc.check)
+			if !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) {
+				t.Errorf("ValidateIDToken() = %v, want %v", err, tc.wantErr)
+			}
+			if idt, ok := claims.(*IDToken); err == nil && (!ok || idt.Subject != "user-1" || idt.Raw != tc.raw) {
+				t.Errorf("ValidateIDToken() claims = %#v; want the verified *IDToken", claims)
+			}
+		})
+	}
+}
+
+// An ID token that follows another (a refresh, OpenID Connect Core 12.2;
+// the token endpoint's after the front channel's, 3.3.3.6) has the same
+// iss and sub; a refreshed one keeps aud with the client and does not
+// move auth_time backwards.
+func TestVerifier_ValidateIDToken_previous(t *testing.T) {
+	t.Parallel()
+	auth := testNow.Add(-time.Hour).Unix()
+	prev := sign(t, testES256(), with(baseClaims(), map[string]any{"auth_time": auth}))
+	// A previous token from another issuer, as if the verifier had
+	// accepted it under a tenant validator.
+	prevOtherIss := sign(t, testES256(), with(baseClaims(), map[string]any{"iss": "https://other.example.com"}))
+	refresh := oauthkit.GrantTypeRefreshToken
+	code := oauthkit.GrantTypeAuthorizationCode
+	tests := []struct {
+		name     string
+		changes  map[string]any
+		grant    string
+		previous string
+		wantErr  error
+	}{
+		{name: "refresh same subject", changes: map[string]any{"auth_time": auth}, grant: refresh, previous: prev},
+		{name: "refresh later auth_time", changes: map[string]any{"auth_time": auth + 60}, grant: refresh, previous: prev},
+		{name: "refresh without auth_time", grant: refresh, previous: prev},
+		{name: "refresh other subject", changes: map[string]any{"sub": "user-2"}, grant: refresh, previous: prev, wantErr: ErrSubjectMismatch},
+		{name: "refresh other issuer", grant: refresh, previous: prevOtherIss, wantErr: ErrInvalidIssuer},
+		{name: "refresh earlier auth_time", changes: map[string]any{"auth_time": auth - 1}, grant: refresh, previous: prev, wantErr: ErrAuthTimeMismatch},
+		{name: "refresh aud without the client", changes: map[string]any{"aud": "client-2"}, grant: refresh, previous: prev, wantErr: ErrInvalidAudience},
+		{name: "refresh previous not a jwt", grant: refresh, previous: "garbage", wantErr: ErrMalformedClaims},
+		{name: "hybrid same subject", grant: code, previous: prev},
+		{name: "hybrid other subject", changes: map[string]any{"sub": "user-2"}, grant: code, previous: prev, wantErr: ErrSubjectMismatch},
+		{name: "hybrid other issuer", grant: code, previous: prevOtherIss, wantErr: ErrInvalidIssuer},
+		{name: "hybrid earlier auth_time is the same login", changes: map[string]any{"auth_time": auth - 1}, grant: code, previous: prev},
+	}
+	v := newVerifier(publicSet(testES256()), VerifierConfig{Algorithms: []string{jose.ES256}})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			raw := sign(t, testES256(), with(baseClaims(), tc.changes))
+			c := oauthkit.IDTokenCheck{GrantType: tc.grant, PreviousIDToken: tc.previous}
+			_, err := v.ValidateIDToken(t.Context(), &oauthkit.Token{AccessToken: "a", IDToken: raw}, c)
 			if !errors.Is(err, tc.wantErr) || (err == nil) != (tc.wantErr == nil) {
 				t.Errorf("ValidateIDToken() = %v, want %v", err, tc.wantErr)
 			}
