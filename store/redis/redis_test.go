@@ -1,0 +1,170 @@
+package redis_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+	"go.uber.org/goleak"
+
+	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/store/internal/redisserver"
+	"github.com/oauthkit/oauthkit/store/internal/storetest"
+	"github.com/oauthkit/oauthkit/store/redis"
+)
+
+func TestMain(m *testing.M) {
+	goleak.VerifyTestMain(m)
+}
+
+func client(t *testing.T, addr string) *goredis.Client {
+	t.Helper()
+	rdb := goredis.NewClient(&goredis.Options{Addr: addr, MaxRetries: -1, DialTimeout: time.Second})
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+func newStore(t *testing.T, rdb goredis.UniversalClient, opts redis.Options) *redis.Store {
+	t.Helper()
+	s, err := redis.New(rdb, opts)
+	if err != nil {
+		t.Fatalf("New() error = %v", err)
+	}
+	return s
+}
+
+func TestStore(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t)
+	var n atomic.Int32
+	for _, key := range [][]byte{nil, bytes.Repeat([]byte{7}, 32)} {
+		t.Run(map[bool]string{false: "plain", true: "encrypted"}[key != nil], func(t *testing.T) {
+			t.Parallel()
+			storetest.Run(t, func(t *testing.T, ttl time.Duration) (a, b oauthkit.TokenStore) {
+				opts := redis.Options{ClientID: "client", Name: "t" + string(rune('a'+n.Add(1))), Key: key, LeaseTTL: ttl}
+				return newStore(t, client(t, srv.Addr), opts), newStore(t, client(t, srv.Addr), opts)
+			})
+		})
+	}
+}
+
+// saveToken saves tok as the only holder would.
+func saveToken(t *testing.T, s *redis.Store, tok *oauthkit.Token) {
+	t.Helper()
+	l, err := s.Acquire(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Release(t.Context(), l)
+	prev, err := s.Load(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(t.Context(), l, prev, tok); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStore_keys(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t)
+	rdb := client(t, srv.Addr)
+	a := newStore(t, rdb, redis.Options{ClientID: "app/1 {x}", Name: "alice"})
+	b := newStore(t, rdb, redis.Options{ClientID: "app/1 {x}", Name: "bob"})
+	c := newStore(t, rdb, redis.Options{ClientID: "app2", Prefix: "svc"})
+	tok, lease, events := a.Keys()
+	want := []string{"oauthkit:{app%2F1+%7Bx%7D/alice}:token", "oauthkit:{app%2F1+%7Bx%7D/alice}:lease", "oauthkit:{app%2F1+%7Bx%7D/alice}:events"}
+	if got := []string{tok, lease, events}; strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("Keys() = %q, want %q", got, want)
+	}
+	if tok, _, _ := c.Keys(); tok != "svc:{app2/default}:token" {
+		t.Errorf("Keys() with a prefix and no name = %q", tok)
+	}
+	saveToken(t, a, storetest.Token(1))
+	for _, s := range []*redis.Store{b, c} {
+		if got, err := s.Load(t.Context()); got != nil || err != nil {
+			t.Errorf("Load() of another token's store = %v, %v; want nil", got, err)
+		}
+		l, err := s.Acquire(t.Context())
+		if err != nil {
+			t.Errorf("Acquire() of another token's lease: %v", err)
+		}
+		s.Release(t.Context(), l)
+	}
+}
+
+func TestStore_encryption(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t)
+	rdb := client(t, srv.Addr)
+	key := bytes.Repeat([]byte{3}, 32)
+	s := newStore(t, rdb, redis.Options{ClientID: "c", Key: key})
+	saveToken(t, s, storetest.Token(1))
+	tokKey, _, _ := s.Keys()
+	raw, err := rdb.HGetAll(t.Context(), tokKey).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for field, v := range raw {
+		for _, secret := range []string{storetest.Token(1).AccessToken, storetest.Token(1).RefreshToken} {
+			if strings.Contains(v, secret) {
+				t.Errorf("field %q holds a token in clear: %q", field, v)
+			}
+		}
+	}
+	// The same ciphertext under another token's key does not decrypt.
+	other := newStore(t, rdb, redis.Options{ClientID: "c", Name: "other", Key: key})
+	otherKey, _, _ := other.Keys()
+	if err := rdb.HSet(t.Context(), otherKey, "tok", raw["tok"], "fp", raw["fp"]).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := other.Load(t.Context()); err == nil || !strings.Contains(err.Error(), "does not decrypt") {
+		t.Errorf("Load() of a ciphertext moved from another key: error = %v", err)
+	}
+	if _, err := newStore(t, rdb, redis.Options{ClientID: "c"}).Load(t.Context()); err == nil {
+		t.Error("Load() without the key of an encrypted token: no error")
+	}
+}
+
+func TestNew_errors(t *testing.T) {
+	t.Parallel()
+	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"})
+	defer rdb.Close()
+	_, err := redis.New(nil, redis.Options{Prefix: "a{b", Key: []byte("short")})
+	for _, want := range []string{"nil client", "empty client id", "brace", "16, 24 or 32 bytes"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("New() error = %v, want it to say %q", err, want)
+		}
+	}
+	if _, err := redis.New(rdb, redis.Options{ClientID: "c"}); err != nil {
+		t.Errorf("New() with a client id: %v", err)
+	}
+}
+
+// TestStore_restart: the token survives a restart, and while the server
+// is down every call fails rather than hangs.
+func TestStore_restart(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t)
+	s := newStore(t, client(t, srv.Addr), redis.Options{ClientID: "c"})
+	saveToken(t, s, storetest.Token(1))
+	srv.Stop()
+	if _, err := s.Load(t.Context()); err == nil {
+		t.Error("Load() with the server down: no error")
+	}
+	if _, err := s.Acquire(t.Context()); err == nil || errors.Is(err, oauthkit.ErrLeaseHeld) {
+		t.Errorf("Acquire() with the server down: error = %v, want a connection error", err)
+	}
+	if err := s.Wait(t.Context(), storetest.Token(1)); err == nil {
+		t.Error("Wait() with the server down: no error")
+	}
+	srv.Restart(t)
+	got, err := s.Load(t.Context())
+	if err != nil || got == nil || got.RefreshToken != storetest.Token(1).RefreshToken {
+		t.Fatalf("Load() after a restart = %v, %v; want the saved token", got, err)
+	}
+}
