@@ -6,9 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"time"
 
+	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/jose"
 )
 
@@ -157,7 +157,9 @@ type Config struct {
 	Retry RetryPolicy
 
 	// HTTPClient makes every request of the session. Nil:
-	// [http.DefaultClient].
+	// [http.DefaultClient]. Requests to the token, revocation,
+	// introspection and device endpoints never follow redirects, whatever
+	// its CheckRedirect says: a 3xx answer is an [ErrRedirect] error.
 	HTTPClient *http.Client
 	// Logger receives debug and warning records, secrets redacted. Nil:
 	// nothing is logged.
@@ -213,22 +215,23 @@ func (c *Config) validate() error {
 	if c.ClientID == "" {
 		bad("empty client id")
 	}
-	for _, e := range []struct{ name, u string }{
-		{"auth url", c.AuthURL}, {"token url", c.TokenURL},
-		{"revocation url", c.RevocationURL}, {"introspection url", c.IntrospectionURL},
-		{"device auth url", c.DeviceAuthURL}, {"redirect url", c.RedirectURL},
+	for _, e := range []struct {
+		name, u      string
+		credentialed bool // receives tokens, codes or secrets
+	}{
+		{"auth url", c.AuthURL, false}, {"token url", c.TokenURL, true},
+		{"revocation url", c.RevocationURL, true}, {"introspection url", c.IntrospectionURL, true},
+		{"device auth url", c.DeviceAuthURL, true}, {"redirect url", c.RedirectURL, false},
 	} {
 		if e.u == "" {
 			continue
 		}
-		if err := checkEndpointURL(e.u); err != nil {
-			bad("%s %q: %v", e.name, e.u, err)
-			continue
+		problems, insecure := secure.CheckEndpoint(e.u, c.InsecureAllowHTTP || !e.credentialed)
+		for _, p := range problems {
+			bad("%s %q: %v", e.name, e.u, p)
 		}
-		if e.name != "redirect url" && e.name != "auth url" {
-			if err := checkTransport(e.u, c.InsecureAllowHTTP); err != nil {
-				errs = append(errs, fmt.Errorf("oauthkit: %s: %w", e.name, err))
-			}
+		if insecure != nil {
+			errs = append(errs, withSentinel(fmt.Errorf("%w: %s %q: insecure transport: %v", ErrInvalidConfig, e.name, e.u, insecure), ErrInsecureTransport))
 		}
 	}
 	if c.ClientAuth == nil {
@@ -248,23 +251,4 @@ func (c *Config) validate() error {
 		bad("negative retry attempts")
 	}
 	return errors.Join(errs...)
-}
-
-// checkEndpointURL accepts an absolute http or https URL without a
-// fragment.
-func checkEndpointURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return err
-	}
-	if u.Scheme != "http" && u.Scheme != "https" {
-		return fmt.Errorf("scheme %q is not http or https", u.Scheme)
-	}
-	if u.Host == "" {
-		return errors.New("no host")
-	}
-	if u.Fragment != "" {
-		return errors.New("has a fragment")
-	}
-	return nil
 }

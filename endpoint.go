@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
@@ -87,12 +88,19 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 	return s.send(req, c)
 }
 
+// send sends an endpoint request without following redirects: the
+// request carries client credentials or a grant, and a redirect would
+// hand them to wherever it points.
 func (s *Session) send(req *http.Request, c endpointCall) (*rawResponse, error) {
-	resp, err := s.client.Do(req)
+	resp, err := secure.NoRedirects(s.client).Do(req)
 	if err != nil {
 		return nil, &transportError{fmt.Errorf("oauthkit: %s endpoint: %w", c.endpoint, err)}
 	}
 	defer resp.Body.Close()
+	if resp.StatusCode >= 300 && resp.StatusCode <= 399 {
+		return nil, &ResponseError{Endpoint: c.endpoint, StatusCode: resp.StatusCode,
+			ContentType: resp.Header.Get("Content-Type"), Location: resp.Header.Get("Location"), Err: ErrRedirect}
+	}
 	if err := runResponseHooks(c.respHooks, resp); err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: response hook: %w", c.endpoint, err)
 	}

@@ -53,6 +53,15 @@ var (
 	// ErrInvalidConfig is wrapped by every error [NewSession] returns for a
 	// bad [Config].
 	ErrInvalidConfig = errors.New("oauthkit: invalid config")
+	// ErrRedirect means an endpoint answered with a redirect that was not
+	// followed. The token, revocation, introspection and device
+	// authorization endpoints receive client credentials and grants, for
+	// which RFC 6749 defines no redirects: their 3xx answers are never
+	// followed. Discovery, JWKS and userinfo requests follow only redirects
+	// that keep the transport secure (userinfo: within the same origin
+	// only, so the bearer token never leaves it). The error is, or wraps,
+	// a [*ResponseError] whose Location names the target.
+	ErrRedirect = errors.New("oauthkit: redirect refused")
 )
 
 // Error codes of RFC 6749 sections 4.1.2.1 and 5.2, RFC 7009 section 2.2.1
@@ -128,6 +137,9 @@ type ResponseError struct {
 	StatusCode int
 	// ContentType is the Content-Type of the answer.
 	ContentType string
+	// Location is the Location header of a redirect that was refused
+	// ([ErrRedirect]).
+	Location string
 	// Body is the start of the response body (at most 1 KiB).
 	Body []byte
 	// Err is the underlying cause, if any; Unwrap returns it.
@@ -148,6 +160,9 @@ func (e *ResponseError) Error() string {
 	}
 	if e.Err != nil {
 		msg += ": " + strings.TrimPrefix(e.Err.Error(), "oauthkit: ")
+	}
+	if e.Location != "" {
+		msg += " to " + strconv.Quote(redactedURL(e.Location))
 	}
 	if s := snippet(e.Body, 80); s != "" {
 		msg += ": " + strconv.Quote(s)

@@ -2,36 +2,25 @@ package oauthkit
 
 import (
 	"fmt"
-	"net"
 	"net/url"
-	"strings"
+
+	"github.com/oauthkit/oauthkit/internal/secure"
 )
 
-// checkTransport refuses plain http to anything but loopback unless allowed.
-func checkTransport(raw string, allowHTTP bool) error {
+// checkURLTransport applies the module's one transport rule (see
+// [secure.CheckTransport]) and reports a refusal as ErrInsecureTransport.
+func checkURLTransport(u *url.URL, allowHTTP bool) error {
+	if err := secure.CheckTransport(u, allowHTTP); err != nil {
+		return fmt.Errorf("%w: %v", ErrInsecureTransport, err)
+	}
+	return nil
+}
+
+// redactedURL is raw without user info and query values, for messages.
+func redactedURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("oauthkit: parsing url: %w", err)
+		return "(unparsable url)"
 	}
-	return checkURLTransport(u, allowHTTP)
-}
-
-func checkURLTransport(u *url.URL, allowHTTP bool) error {
-	if allowHTTP || strings.EqualFold(u.Scheme, "https") {
-		return nil
-	}
-	if strings.EqualFold(u.Scheme, "http") && isLoopback(u.Hostname()) {
-		return nil
-	}
-	return fmt.Errorf("%w: %s://%s is neither https nor loopback", ErrInsecureTransport, u.Scheme, u.Host)
-}
-
-// isLoopback reports whether host is localhost or a loopback address
-// (RFC 8252 section 8.3).
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") || strings.HasSuffix(strings.ToLower(host), ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return secure.Redacted(u)
 }

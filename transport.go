@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
@@ -32,7 +33,7 @@ type Transport struct {
 // that follows a redirect to another host is sent without the token.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	s := t.Session
-	if crossOriginRedirect(req) {
+	if secure.CrossOriginRedirect(req) {
 		// Never hand the token to another host a server redirects to.
 		return t.base().RoundTrip(req)
 	}
@@ -51,16 +52,6 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	return t.base().RoundTrip(r2)
-}
-
-// crossOriginRedirect reports whether req follows a redirect away from the
-// scheme and host of the request the caller made.
-func crossOriginRedirect(req *http.Request) bool {
-	first := req
-	for first.Response != nil && first.Response.Request != nil {
-		first = first.Response.Request
-	}
-	return first != req && (first.URL.Host != req.URL.Host || first.URL.Scheme != req.URL.Scheme)
 }
 
 func (t *Transport) base() http.RoundTripper {

@@ -7,13 +7,14 @@ import (
 	"fmt"
 	"io"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/oauthkit/oauthkit/internal/secure"
 )
 
 // Defaults and bounds of RemoteKeySet.
@@ -32,6 +33,9 @@ type RemoteKeySetConfig struct {
 	// "jwks_uri"). It must be https, or http to a loopback host.
 	URL string
 	// HTTPClient fetches the set. If nil, [http.DefaultClient] is used.
+	// Redirects are followed only to https, or http to loopback (plain
+	// http elsewhere with InsecureAllowHTTP, but never down from https),
+	// before the client's own CheckRedirect is consulted.
 	HTTPClient *http.Client
 	// Now returns the current time. If nil, [time.Now] is used.
 	Now func() time.Time
@@ -96,14 +100,11 @@ func NewRemoteKeySet(cfg RemoteKeySetConfig) (*RemoteKeySet, error) {
 	}
 	r := &RemoteKeySet{
 		url:        cfg.URL,
-		client:     cfg.HTTPClient,
+		client:     secure.RedirectPolicy{AllowHTTP: cfg.InsecureAllowHTTP}.Follow(cfg.HTTPClient),
 		now:        cfg.Now,
 		minRefresh: orDefault(cfg.MinRefreshInterval, defaultMinRefresh),
 		ttl:        orDefault(cfg.DefaultTTL, defaultTTL),
 		timeout:    orDefault(cfg.FetchTimeout, defaultFetchTimeout),
-	}
-	if r.client == nil {
-		r.client = http.DefaultClient
 	}
 	if r.now == nil {
 		r.now = time.Now
@@ -132,20 +133,12 @@ func checkJWKSURL(raw string, allowHTTP bool) error {
 	case "https":
 		return nil
 	case "http":
-		if allowHTTP || isLoopback(u.Hostname()) {
+		if allowHTTP || secure.IsLoopback(u.Hostname()) {
 			return nil
 		}
 		return errors.New("http is allowed only for loopback hosts")
 	}
 	return fmt.Errorf("scheme %q is not https", u.Scheme)
-}
-
-func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // KeysFor returns the cached keys that fit header h (see [KeySet.KeysFor]),

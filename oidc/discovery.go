@@ -8,12 +8,12 @@ import (
 	"io"
 	"maps"
 	"mime"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/secure"
 )
 
 // maxBodyBytes bounds discovery and userinfo response bodies.
@@ -191,6 +191,9 @@ type DiscoveryConfig struct {
 	// Style selects the document location. Zero: [OpenIDConfiguration].
 	Style DiscoveryStyle
 	// HTTPClient fetches the document. Nil: [http.DefaultClient].
+	// Redirects are followed only to https, or http to loopback (plain
+	// http elsewhere with InsecureAllowHTTP, but never down from https);
+	// others fail with [oauthkit.ErrRedirect].
 	HTTPClient *http.Client
 	// IssuerValidator, when set, decides whether a document naming another
 	// issuer than the one asked for is acceptable; see [TenantIssuer]. Nil:
@@ -216,7 +219,7 @@ func Discover(ctx context.Context, issuer string, cfg DiscoveryConfig) (*Metadat
 	if err := checkSecure(u, cfg.InsecureAllowHTTP); err != nil {
 		return nil, err
 	}
-	body, _, err := get(ctx, cfg.HTTPClient, "discovery", u, "", "application/json")
+	body, _, err := get(ctx, cfg.HTTPClient, getRequest{endpoint: "discovery", url: u, accept: "application/json", allowHTTP: cfg.InsecureAllowHTTP})
 	if err != nil {
 		return nil, err
 	}
@@ -249,28 +252,38 @@ func checkDiscoveredIssuer(want, got string, iv IssuerValidator) error {
 	return nil
 }
 
-// get fetches u and returns a body of status 200 and its media type.
-// bearer, when set, is sent as a bearer token.
-func get(ctx context.Context, hc *http.Client, endpoint, u, bearer, accept string) ([]byte, string, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+// getRequest is one GET of a provider document.
+type getRequest struct {
+	endpoint, url, accept string
+	bearer                string // sent as a bearer token when set
+	allowHTTP             bool
+}
+
+// get fetches g.url and returns a body of status 200 and its media type.
+// Redirects are followed only where the transport stays secure; with a
+// bearer token, only within the URL's origin ([oauthkit.ErrRedirect]).
+func get(ctx context.Context, hc *http.Client, g getRequest) ([]byte, string, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, g.url, nil)
 	if err != nil {
-		return nil, "", &oauthkit.ResponseError{Endpoint: endpoint, URL: u, Err: err}
+		return nil, "", &oauthkit.ResponseError{Endpoint: g.endpoint, URL: g.url, Err: err}
 	}
-	req.Header.Set("Accept", accept)
-	if bearer != "" {
-		req.Header.Set("Authorization", "Bearer "+bearer)
+	req.Header.Set("Accept", g.accept)
+	if g.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+g.bearer)
 	}
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
+	policy := secure.RedirectPolicy{AllowHTTP: g.allowHTTP, SameOrigin: g.bearer != "", Sentinel: oauthkit.ErrRedirect}
+	resp, err := policy.Follow(hc).Do(req)
 	if err != nil {
-		return nil, "", &oauthkit.ResponseError{Endpoint: endpoint, URL: u, Err: err}
+		rerr := &oauthkit.ResponseError{Endpoint: g.endpoint, URL: g.url, Err: err}
+		if ue, ok := errors.AsType[*url.Error](err); ok && errors.Is(err, oauthkit.ErrRedirect) {
+			rerr.Location = ue.URL
+		}
+		return nil, "", rerr
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	ct := resp.Header.Get("Content-Type")
-	rerr := &oauthkit.ResponseError{Endpoint: endpoint, URL: u, StatusCode: resp.StatusCode, ContentType: ct, Body: bounded(body)}
+	rerr := &oauthkit.ResponseError{Endpoint: g.endpoint, URL: g.url, StatusCode: resp.StatusCode, ContentType: ct, Body: bounded(body)}
 	mt, _, _ := mime.ParseMediaType(ct)
 	switch {
 	case err != nil:
@@ -299,26 +312,14 @@ func bounded(b []byte) []byte {
 }
 
 // checkSecure refuses a plain http URL to a host that is not loopback,
-// unless allowed.
+// unless allowed, by the module's one transport rule.
 func checkSecure(raw string, allowHTTP bool) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("%w: %q: %v", oauthkit.ErrInvalidConfig, raw, err)
 	}
-	switch {
-	case u.Scheme == "https", allowHTTP && u.Scheme == "http":
-		return nil
-	case u.Scheme == "http" && isLoopback(u.Hostname()):
-		return nil
+	if err := secure.CheckTransport(u, allowHTTP); err != nil {
+		return fmt.Errorf("%w: %q: %v (InsecureAllowHTTP permits http)", oauthkit.ErrInvalidConfig, raw, err)
 	}
-	return fmt.Errorf("%w: %q is not https (InsecureAllowHTTP permits http)", oauthkit.ErrInvalidConfig, raw)
-}
-
-// isLoopback reports whether host is localhost or a loopback address.
-func isLoopback(host string) bool {
-	if host == "localhost" || strings.HasSuffix(host, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	return nil
 }

@@ -18,7 +18,10 @@ type ProviderConfig struct {
 	// [OpenIDConfiguration].
 	Style DiscoveryStyle
 	// HTTPClient makes every request: discovery, keys, userinfo. Nil:
-	// [http.DefaultClient].
+	// [http.DefaultClient]. Redirects are followed only where the
+	// transport stays secure (see [DiscoveryConfig.HTTPClient]); userinfo
+	// redirects only within the endpoint's origin, so the access token
+	// never leaves it.
 	HTTPClient *http.Client
 	// Now is the clock. Nil: [time.Now].
 	Now func() time.Time

@@ -44,6 +44,10 @@ func (u *UserInfo) Claims(v any) error {
 // iss and aud, when present, must be the issuer and the configured
 // [ProviderConfig.ClientID].
 //
+// A redirect is followed only within the endpoint's origin and over
+// https (or http to loopback); any other is an [oauthkit.ErrRedirect]
+// error, and the token is not sent there.
+//
 // The answer's sub must equal expectedSubject, the sub of the ID token of
 // the same login ([ErrSubjectMismatch]), as OpenID Connect Core section
 // 5.3.2 requires: this is what stops a token substitution. With
@@ -65,7 +69,8 @@ func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSu
 	if err := checkSecure(u, p.cfg.InsecureAllowHTTP); err != nil {
 		return nil, err
 	}
-	body, mt, err := get(ctx, p.cfg.HTTPClient, "userinfo", u, tok.AccessToken, "application/json, application/jwt")
+	body, mt, err := get(ctx, p.cfg.HTTPClient, getRequest{endpoint: "userinfo", url: u, bearer: tok.AccessToken,
+		accept: "application/json, application/jwt", allowHTTP: p.cfg.InsecureAllowHTTP})
 	if err != nil {
 		return nil, err
 	}

@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"net"
 	"net/http"
-	"strings"
 
 	"golang.org/x/oauth2"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/secure"
 )
 
 // Members of a token response that have fields of their own in
@@ -155,7 +154,9 @@ func (s *Source) Token(ctx context.Context) (*oauthkit.Token, error) {
 // Client returns an [http.Client] whose requests carry the source's token
 // in an Authorization header. Its transport, redirect policy, cookie jar
 // and timeout come from base; a nil base means [http.DefaultClient].
-// Requests to plain http hosts other than loopback are refused.
+// Requests to plain http hosts other than loopback are refused, and a
+// request that follows a redirect to another origin is sent without the
+// token, as with [oauthkit.Transport].
 func (s *Source) Client(base *http.Client) *http.Client {
 	if base == nil {
 		base = http.DefaultClient
@@ -172,6 +173,15 @@ type transport struct {
 }
 
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if secure.CrossOriginRedirect(req) {
+		// As oauthkit.Transport: never hand the token to another origin a
+		// server redirects to.
+		return base.RoundTrip(req)
+	}
 	tok, err := t.src.ts.Token()
 	if err != nil {
 		err = fmt.Errorf("xoauth2: token: %w", err)
@@ -186,24 +196,14 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	r2 := req.Clone(req.Context())
 	tok.SetAuthHeader(r2)
-	base := t.base
-	if base == nil {
-		base = http.DefaultTransport
-	}
 	return base.RoundTrip(r2)
 }
 
-// checkTransport refuses plain http to a host that is not loopback, as
-// oauthkit does (RFC 8252 section 8.3 names the loopback hosts).
+// checkTransport refuses plain http to a host that is not loopback, by
+// oauthkit's own rule (RFC 8252 section 8.3 names the loopback hosts).
 func checkTransport(req *http.Request) error {
-	u := req.URL
-	if strings.EqualFold(u.Scheme, "https") {
-		return nil
+	if err := secure.CheckTransport(req.URL, false); err != nil {
+		return fmt.Errorf("%w: %v", oauthkit.ErrInsecureTransport, err)
 	}
-	host := u.Hostname()
-	ip := net.ParseIP(host)
-	if strings.EqualFold(host, "localhost") || (ip != nil && ip.IsLoopback()) {
-		return nil
-	}
-	return fmt.Errorf("%w: %s://%s is neither https nor loopback", oauthkit.ErrInsecureTransport, u.Scheme, u.Host)
+	return nil
 }
