@@ -41,12 +41,19 @@ type RemoteKeySetConfig struct {
 	Now func() time.Time
 	// MinRefreshInterval is the shortest time between two fetches caused
 	// by a token with an unknown "kid", or between retries after a failed
-	// fetch ([RemoteKeySet.Refresh] ignores it). Zero means 30s.
+	// fetch. Other fetches (the first one, or one after the set went
+	// stale) do not count: a kid the provider rotated in just after such
+	// a fetch is still looked up at once. [RemoteKeySet.Refresh] ignores
+	// it. Zero means 30s.
 	MinRefreshInterval time.Duration
 	// DefaultTTL is how long a fetched set is used when the response has
 	// no Cache-Control max-age. Zero means 1h. A max-age is clamped to
-	// [max(1m, MinRefreshInterval), 24h].
+	// [max(1m, MinRefreshInterval), MaxAge].
 	DefaultTTL time.Duration
+	// MaxAge is the longest a fetched set is used before it is fetched
+	// again, whatever the response's Cache-Control or DefaultTTL say.
+	// Zero means 24h.
+	MaxAge time.Duration
 	// FetchTimeout bounds one fetch. Zero means 30s.
 	FetchTimeout time.Duration
 	// InsecureAllowHTTP allows a plain http URL to a non-loopback host.
@@ -76,14 +83,16 @@ type RemoteKeySet struct {
 	now        func() time.Time
 	minRefresh time.Duration
 	ttl        time.Duration
+	maxAge     time.Duration
 	timeout    time.Duration
 
-	mu        sync.Mutex // guards the fields below
-	keys      []*Key     // nil until the first successful fetch
-	expiry    time.Time  // when keys go stale
-	lastFetch time.Time  // start of the latest fetch
-	lastErr   error      // error of the latest fetch, or nil
-	inflight  *fetchCall // the running fetch, or nil
+	mu          sync.Mutex // guards the fields below
+	keys        []*Key     // nil until the first successful fetch
+	expiry      time.Time  // when keys go stale
+	lastFetch   time.Time  // start of the latest fetch
+	lastRefetch time.Time  // start of the latest fetch for an unknown kid
+	lastErr     error      // error of the latest fetch, or nil
+	inflight    *fetchCall // the running fetch, or nil
 }
 
 // fetchCall is one fetch that callers wait for.
@@ -104,6 +113,7 @@ func NewRemoteKeySet(cfg RemoteKeySetConfig) (*RemoteKeySet, error) {
 		now:        cfg.Now,
 		minRefresh: orDefault(cfg.MinRefreshInterval, defaultMinRefresh),
 		ttl:        orDefault(cfg.DefaultTTL, defaultTTL),
+		maxAge:     orDefault(cfg.MaxAge, maxTTL),
 		timeout:    orDefault(cfg.FetchTimeout, defaultFetchTimeout),
 	}
 	if r.now == nil {
@@ -143,20 +153,22 @@ func checkJWKSURL(raw string, allowHTTP bool) error {
 
 // KeysFor returns the cached keys that fit header h (see [KeySet.KeysFor]),
 // fetching the set first if it has not been fetched yet or has expired.
-// A "kid" not in the cache causes one refetch if the last fetch is at
-// least MinRefreshInterval old. Errors are [ErrNoMatchingKey],
+// A "kid" not in the cache causes one refetch, unless this call has just
+// fetched the set or the last refetch for an unknown kid is less than
+// MinRefreshInterval old. Errors are [ErrNoMatchingKey],
 // [ErrKeyTypeMismatch], a [*FetchError] when no keys could be fetched at
 // all, or ctx's error.
 func (r *RemoteKeySet) KeysFor(ctx context.Context, h Header) ([]*Key, error) {
-	keys, err := r.current(ctx)
+	keys, fetched, err := r.current(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if h.KeyID == "" || hasKeyID(keys, h.KeyID) {
+	if h.KeyID == "" || hasKeyID(keys, h.KeyID) || fetched {
+		// Known, or unknown to the set just fetched as well.
 		return selectKeys(keys, h)
 	}
 	// Unknown kid: maybe the provider rotated its keys.
-	fetched, err := r.refresh(ctx, true)
+	fetched, err = r.refresh(ctx, true)
 	if err != nil && ctx.Err() != nil {
 		return nil, err
 	}
@@ -174,11 +186,12 @@ func (r *RemoteKeySet) Refresh(ctx context.Context) error {
 	return err
 }
 
-// current returns fresh keys, fetching if needed. Stale keys are returned
-// when a refetch fails or was tried too recently; when there are no keys
-// and the last fetch failed less than MinRefreshInterval ago, its error
-// is returned without another fetch.
-func (r *RemoteKeySet) current(ctx context.Context) ([]*Key, error) {
+// current returns fresh keys, fetching if needed, and whether it waited
+// for a fetch. Stale keys are returned when a refetch fails or was tried
+// too recently; when there are no keys and the last fetch failed less
+// than MinRefreshInterval ago, its error is returned without another
+// fetch.
+func (r *RemoteKeySet) current(ctx context.Context) ([]*Key, bool, error) {
 	r.mu.Lock()
 	keys, lastErr, now := r.keys, r.lastErr, r.now()
 	fresh := keys != nil && now.Before(r.expiry)
@@ -186,18 +199,18 @@ func (r *RemoteKeySet) current(ctx context.Context) ([]*Key, error) {
 	r.mu.Unlock()
 	switch {
 	case fresh || (keys != nil && recent):
-		return keys, nil
+		return keys, false, nil
 	case keys == nil && recent && lastErr != nil:
-		return nil, lastErr
+		return nil, false, lastErr
 	}
 	_, err := r.refresh(ctx, false)
 	if keys = r.cached(); keys != nil {
-		return keys, nil
+		return keys, true, nil
 	}
 	if err == nil {
 		err = &FetchError{URL: r.url, Reason: "no keys"}
 	}
-	return nil, err
+	return nil, true, err
 }
 
 // cached returns the current keys, possibly nil.
@@ -207,17 +220,21 @@ func (r *RemoteKeySet) cached() []*Key {
 	return r.keys
 }
 
-// refresh joins the fetch in flight or starts one; with limited, it does
-// not start one within MinRefreshInterval of the last. It reports whether
-// a fetch was waited for, and that fetch's error or ctx's error.
-func (r *RemoteKeySet) refresh(ctx context.Context, limited bool) (bool, error) {
+// refresh joins the fetch in flight or starts one. With unknownKID, the
+// fetch is for a kid not in the set: it does not start one within
+// MinRefreshInterval of the last such fetch. It reports whether a fetch
+// was waited for, and that fetch's error or ctx's error.
+func (r *RemoteKeySet) refresh(ctx context.Context, unknownKID bool) (bool, error) {
 	r.mu.Lock()
 	call := r.inflight
 	if call == nil {
 		now := r.now()
-		if limited && !r.lastFetch.IsZero() && now.Sub(r.lastFetch) < r.minRefresh {
-			r.mu.Unlock()
-			return false, nil
+		if unknownKID {
+			if !r.lastRefetch.IsZero() && now.Sub(r.lastRefetch) < r.minRefresh {
+				r.mu.Unlock()
+				return false, nil
+			}
+			r.lastRefetch = now
 		}
 		call = &fetchCall{done: make(chan struct{})}
 		r.inflight, r.lastFetch = call, now
@@ -294,9 +311,15 @@ func isHTML(contentType string, body []byte) bool {
 }
 
 // cacheTTL derives the cache lifetime from Cache-Control (RFC 9111
-// section 5.2.2.1): max-age within [max(1m, MinRefreshInterval), 24h];
-// no-store and no-cache mean the lower bound; otherwise DefaultTTL.
+// section 5.2.2.1): max-age within [max(1m, MinRefreshInterval), MaxAge];
+// no-store and no-cache mean the lower bound; otherwise DefaultTTL. None
+// exceeds MaxAge.
 func (r *RemoteKeySet) cacheTTL(h http.Header) time.Duration {
+	return min(r.headerTTL(h), r.maxAge)
+}
+
+// headerTTL is cacheTTL before MaxAge applies.
+func (r *RemoteKeySet) headerTTL(h http.Header) time.Duration {
 	lo := max(minTTL, r.minRefresh)
 	ttl, found := r.ttl, false
 	for _, field := range h.Values("Cache-Control") {

@@ -3,6 +3,7 @@ package jose
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -184,6 +185,10 @@ func TestRemoteKeySet_cacheTTL(t *testing.T) {
 	}
 }
 
+// A provider that rotates its key right after the set was fetched: the
+// new kid is looked up at once, since the ordinary fetch before it does
+// not count against MinRefreshInterval; only refetches for unknown kids
+// are rate-limited among themselves.
 func TestRemoteKeySet_unknownKIDRefetch(t *testing.T) {
 	t.Parallel()
 	other := &Key{KeyID: "b", Key: testP384().Public()}
@@ -194,27 +199,88 @@ func TestRemoteKeySet_unknownKIDRefetch(t *testing.T) {
 	if _, err := r.KeysFor(ctx, Header{Algorithm: ES256, KeyID: "a"}); err != nil {
 		t.Fatal(err)
 	}
-	// The provider rotates its keys; a token with the new kid arrives.
-	srv.setKeys(t, ecKey("a"), other)
-	if _, err := r.KeysFor(ctx, Header{Algorithm: ES384, KeyID: "b"}); !errors.Is(err, ErrNoMatchingKey) {
-		t.Errorf("KeysFor(new kid) within MinRefreshInterval = %v; want %v", err, ErrNoMatchingKey)
-	}
-	if n := srv.hits.Load(); n != 1 {
-		t.Errorf("fetches = %d; want 1 (rate-limited)", n)
-	}
-	clock.Advance(31 * time.Second)
+	// The provider rotates its keys (the set now holds only the new one);
+	// a token with the new kid arrives a second later.
+	srv.setKeys(t, other)
+	clock.Advance(time.Second)
 	keys, err := r.KeysFor(ctx, Header{Algorithm: ES384, KeyID: "b"})
 	if err != nil || len(keys) != 1 || keys[0].KeyID != "b" {
-		t.Fatalf("KeysFor(new kid) = %v, %v", keys, err)
-	}
-	// Random kids do not make the set fetch again and again.
-	for _, kid := range []string{"x", "y", "z"} {
-		if _, err := r.KeysFor(ctx, Header{Algorithm: ES256, KeyID: kid}); !errors.Is(err, ErrNoMatchingKey) {
-			t.Errorf("KeysFor(%q) = %v; want %v", kid, err, ErrNoMatchingKey)
-		}
+		t.Fatalf("KeysFor(rotated kid) = %v, %v; want key b", keys, err)
 	}
 	if n := srv.hits.Load(); n != 2 {
-		t.Errorf("fetches = %d; want 2", n)
+		t.Errorf("fetches = %d; want 2 (the first, then one for the new kid)", n)
+	}
+	// The next rotation within MinRefreshInterval waits for the interval.
+	srv.setKeys(t, other, ecKey("c"))
+	if _, err := r.KeysFor(ctx, Header{Algorithm: ES256, KeyID: "c"}); !errors.Is(err, ErrNoMatchingKey) {
+		t.Errorf("KeysFor(second new kid) within MinRefreshInterval = %v; want %v", err, ErrNoMatchingKey)
+	}
+	clock.Advance(30 * time.Second)
+	if _, err := r.KeysFor(ctx, Header{Algorithm: ES256, KeyID: "c"}); err != nil {
+		t.Errorf("KeysFor(second new kid) after MinRefreshInterval = %v", err)
+	}
+	if n := srv.hits.Load(); n != 3 {
+		t.Errorf("fetches = %d; want 3", n)
+	}
+}
+
+// Tokens with random unknown kids cost at most one fetch per
+// MinRefreshInterval, however many arrive.
+func TestRemoteKeySet_unknownKIDFlood(t *testing.T) {
+	t.Parallel()
+	srv := newJWKSServer(t, ecKey("a"))
+	clock := newFakeClock()
+	r := newRemote(t, srv.URL, clock)
+	ctx := t.Context()
+	for i := range 5 * 30 { // five intervals, a token every second
+		kid := fmt.Sprintf("random-%d", i)
+		if _, err := r.KeysFor(ctx, Header{Algorithm: ES256, KeyID: kid}); !errors.Is(err, ErrNoMatchingKey) {
+			t.Fatalf("KeysFor(%q) = %v; want %v", kid, err, ErrNoMatchingKey)
+		}
+		clock.Advance(time.Second)
+	}
+	// The first fetch (which found no such kid either), then one refetch
+	// per interval.
+	if n := srv.hits.Load(); n > 1+5 {
+		t.Errorf("fetches = %d; want at most %d", n, 1+5)
+	}
+}
+
+// A verification that has just fetched the set (the first fetch, or one
+// after the set went stale) does not fetch it again for an unknown kid.
+func TestRemoteKeySet_unknownKIDJustFetched(t *testing.T) {
+	t.Parallel()
+	srv := newJWKSServer(t, ecKey("a"))
+	clock := newFakeClock()
+	r := newRemote(t, srv.URL, clock)
+	ctx := t.Context()
+	h := Header{Algorithm: ES256, KeyID: "unknown"}
+	if _, err := r.KeysFor(ctx, h); !errors.Is(err, ErrNoMatchingKey) {
+		t.Fatalf("KeysFor(unknown kid) = %v; want %v", err, ErrNoMatchingKey)
+	}
+	if n := srv.hits.Load(); n != 1 {
+		t.Errorf("first verification: fetches = %d; want 1", n)
+	}
+	clock.Advance(2 * time.Hour) // past the TTL
+	if _, err := r.KeysFor(ctx, h); !errors.Is(err, ErrNoMatchingKey) {
+		t.Fatalf("KeysFor(unknown kid) = %v; want %v", err, ErrNoMatchingKey)
+	}
+	if n := srv.hits.Load(); n != 2 {
+		t.Errorf("verification after the TTL: fetches = %d; want 2", n)
+	}
+}
+
+// MaxAge caps the cache lifetime a response asks for.
+func TestRemoteKeySet_maxAgeCap(t *testing.T) {
+	t.Parallel()
+	r, err := NewRemoteKeySet(RemoteKeySetConfig{URL: "https://idp.example/jwks", MaxAge: 5 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cc := range [][]string{nil, {"max-age=86400"}} {
+		if got := r.cacheTTL(http.Header{"Cache-Control": cc}); got != 5*time.Minute {
+			t.Errorf("cacheTTL(%q) with MaxAge 5m = %v; want 5m", cc, got)
+		}
 	}
 }
 

@@ -44,6 +44,17 @@ type ProviderConfig struct {
 	// Keys overrides the provider's keys. Nil: a [jose.RemoteKeySet] on the
 	// metadata's jwks_uri.
 	Keys jose.KeySource
+	// JWKSMinRefreshInterval is the shortest time between two fetches of
+	// the provider's keys caused by ID tokens with an unknown kid (see
+	// [jose.RemoteKeySetConfig.MinRefreshInterval]); a key rotated in
+	// right after an ordinary fetch is still found at once. Zero: 30s.
+	// Ignored when Keys is set.
+	JWKSMinRefreshInterval time.Duration
+	// JWKSMaxAge is the longest the provider's keys are cached before they
+	// are fetched again, whatever its Cache-Control says (see
+	// [jose.RemoteKeySetConfig.MaxAge]). Zero: 24h. Ignored when Keys is
+	// set.
+	JWKSMaxAge time.Duration
 	// InsecureAllowHTTP permits http URLs to hosts that are not loopback,
 	// for discovery, keys and userinfo. Anyone on the network path can then
 	// substitute keys and read tokens. Only for development setups.
@@ -96,6 +107,7 @@ func NewProviderFromMetadata(m *Metadata, cfg ProviderConfig) (*Provider, error)
 	if p.keys == nil && m.JWKSURL != "" {
 		rks, err := jose.NewRemoteKeySet(jose.RemoteKeySetConfig{
 			URL: m.JWKSURL, HTTPClient: cfg.HTTPClient, Now: cfg.Now, InsecureAllowHTTP: cfg.InsecureAllowHTTP,
+			MinRefreshInterval: cfg.JWKSMinRefreshInterval, MaxAge: cfg.JWKSMaxAge,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("%w: jwks_uri: %v", ErrInvalidMetadata, trimPrefix(err.Error()))
