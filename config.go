@@ -131,11 +131,32 @@ type Config struct {
 	PKCE PKCEMethod
 
 	// Leeway is how long before expiry a token is refreshed. Zero means 60s;
-	// a negative value means refresh only once the token has expired.
+	// a negative value means refresh only once the token has expired. For
+	// a token whose lifetime is known (ExpiresIn), the leeway is at most
+	// half of it, so a token issued for less than twice the leeway is not
+	// refreshed on every use.
+	//
+	// A refresh that fails while the token is still valid does not fail
+	// the request that started it: the request goes out with the valid
+	// token, the error is logged, and a request after the retry policy's
+	// backoff tries again. Only an expired token makes requests fail.
 	Leeway time.Duration
 	// OnTokenUpdate is called once for every new token the session obtains
-	// by itself (a refresh or a client-credentials re-fetch), so the caller
-	// can save it. Nil: not called.
+	// by itself (a refresh or a re-fetch with a grant), so the caller can
+	// save it. Nil: not called.
+	//
+	// When it returns an error (or panics), the session keeps the new
+	// token, since a rotated refresh token must not be lost, but remembers
+	// it as unsaved: the call that caused the renewal returns the error,
+	// and before each later use of the token the session calls
+	// OnTokenUpdate again with the same update, once for all goroutines,
+	// until it succeeds. Meanwhile those uses fail with its error, and
+	// after a failure further calls wait for the retry policy's backoff.
+	// A token that replaces an unsaved one reports the old tokens the
+	// unsaved one replaced, which is what the storage still holds.
+	// [Session.SetToken] forgets an unsaved token. The call runs with the
+	// renewal's context (detached from the caller's cancellation, bounded
+	// to 60s), in a goroutine of its own.
 	OnTokenUpdate func(ctx context.Context, u TokenUpdate) error
 
 	// TokenPlacement says where protected requests carry the token. Zero:

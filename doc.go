@@ -26,8 +26,13 @@
 // [Session.Do], [Session.Get] and the other helpers, [Session.HTTPClient]
 // and [Transport] send requests with "Authorization: Bearer" (RFC 6750).
 // When the token is within [Config.Leeway] of expiry (60 seconds unless
-// set), the session refreshes it first, once for all goroutines, and
-// reports the new token to [Config.OnTokenUpdate] so it can be saved.
+// set, at most half the token's lifetime), the session refreshes it first,
+// once for all goroutines, and reports the new token to
+// [Config.OnTokenUpdate] so it can be saved; a failed report is made again
+// before the token's next use. A token of a type the session cannot send
+// (anything but Bearer) is refused with [ErrUnsupportedTokenType] before
+// anything is sent. A panic in code a renewal runs (callbacks, hooks,
+// grants, client authentication) comes back as a [*PanicError].
 //
 // # Concurrency
 //

@@ -1,6 +1,8 @@
 package oauthkit
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"reflect"
@@ -21,7 +23,20 @@ func FuzzTokenResponse(f *testing.F) {
 	f.Add(200, "application/json", `{"access_token":"a","token_type":"bearer","expires_in":1e308}`)
 	f.Add(200, "text/plain", `access_token=a&token_type=bearer&expires_in=-1`)
 	f.Add(200, "", `{"access_token":["a"]}`)
+	// expires_in past 2^63 ns, which overflowed into the past, and the
+	// largest values of each number shape.
+	f.Add(200, "application/json", `{"access_token":"a","token_type":"bearer","expires_in":9223372037}`)
+	f.Add(200, "application/json", `{"access_token":"a","token_type":"bearer","expires_in":9223372036854775807}`)
+	f.Add(200, "application/json", `{"access_token":"a","token_type":"bearer","expires_in":"9223372036854775807","x":1}`)
+	f.Add(200, "application/json", `{"access_token":"a","token_type":"bearer","expires_in":9.007199254740992e15}`)
+	f.Add(200, "application/x-www-form-urlencoded", `access_token=a&token_type=bearer&expires_in=99999999999`)
+	// A token that lives shorter than the leeway.
+	f.Add(200, "application/json", `{"access_token":"a","token_type":"bearer","expires_in":1}`)
 	now := time.Unix(1700000000, 0)
+	s, err := NewSession(Config{ClientID: "c", Now: func() time.Time { return now }})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, status int, ct, body string) {
 		r := &rawResponse{status: status, header: http.Header{"Content-Type": {ct}}, body: []byte(body)}
 		if fast, ok := plainToken(r); ok {
@@ -50,6 +65,57 @@ func FuzzTokenResponse(f *testing.F) {
 		}
 		if tok.ExpiresIn > 0 && !tok.ExpiresAt.After(now) {
 			t.Fatalf("expires_in %d but ExpiresAt %v", tok.ExpiresIn, tok.ExpiresAt)
+		}
+		// A fresh token is never due at receipt, however short its life.
+		if st := s.newState(tok, nil); tok.ExpiresIn > 0 && !st.ready(now) {
+			t.Fatalf("expires_in %d: due at receipt ", tok.ExpiresIn)
+		}
+	})
+}
+
+// FuzzTokenJSON feeds arbitrary stored tokens to the loader: it must never
+// panic, fail only on a JSON or string-member error, and what it loads
+// must survive a save and a load.
+func FuzzTokenJSON(f *testing.F) {
+	f.Add(`{"access_token":"a","token_type":"Bearer","refresh_token":"r","expires_in":3600,"expires_at":1700000000}`)
+	f.Add(`{"access_token":"a","expires_at":"soon","expires_in":"60"}`)
+	f.Add(`{"access_token":"a","expires_at":true}`)
+	f.Add(`{"access_token":"a","expires_at":0}`)
+	f.Add(`{"access_token":"a","expires_at":-1e300,"expires_in":1e300}`)
+	f.Add(`{"access_token":"a","expires_in":9223372036854775807}`)
+	f.Add(`{"access_token":"a","expires_at":9223372036854775807}`)
+	f.Add(`{"access_token":"a","expires_at":null,"expires_in":{"x":1}}`)
+	now := time.Unix(1700000000, 0)
+	f.Fuzz(func(t *testing.T, body string) {
+		var m map[string]any
+		dec := json.NewDecoder(strings.NewReader(body))
+		dec.UseNumber()
+		if dec.Decode(&m) != nil {
+			return
+		}
+		tok, err := loadToken(m, now)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "oauthkit: token member ") {
+				t.Fatalf("load error not about a string member: %v", err)
+			}
+			return
+		}
+		b, err := json.Marshal(tok)
+		if err != nil {
+			t.Fatalf("Marshal(%v): %v", tok, err)
+		}
+		var back map[string]any
+		dec = json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		if err := dec.Decode(&back); err != nil {
+			t.Fatal(err)
+		}
+		again, err := loadToken(back, now)
+		if err != nil {
+			t.Fatalf("reloading %s: %v", b, err)
+		}
+		if !again.ExpiresAt.Equal(tok.ExpiresAt) || again.ExpiresIn != tok.ExpiresIn || again.AccessToken != tok.AccessToken {
+			t.Fatalf("saved %s, reloaded %v, want %v", b, again, tok)
 		}
 	})
 }

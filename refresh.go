@@ -6,14 +6,21 @@ import (
 	"time"
 )
 
-// renewTimeout bounds one renewal, retries included, independent of the
-// context of the caller that started it.
-const renewTimeout = 60 * time.Second
+// A token's renewal goes through three steps, each in one place:
+//
+//   - plan (planFor, under s.mu): from the current token, decide whether
+//     anything must happen and what: refresh, re-fetch with a grant, or
+//     only report an unsaved token to OnTokenUpdate again;
+//   - run (execute, in a goroutine detached from the caller): carry the
+//     plan out, user code included, panics recovered;
+//   - publish (publish, under s.mu): make the result the current token,
+//     remember a failure for the cool-down, and wake the waiters.
 
 // flight is one renewal in progress; waiters share its result.
 type flight struct {
+	plan *plan
 	done chan struct{}
-	st   *tokenState // the new token, set before done is closed
+	st   *tokenState // the token published, nil when the renewal failed; set before done is closed
 	err  error       // the renewal error or the OnTokenUpdate error
 }
 
@@ -24,48 +31,55 @@ type renewal struct {
 	opts  []TokenOption
 }
 
-// plan says how to renew old; nil when it cannot be renewed.
+// plan is what a flight does.
 type plan struct {
-	grant   Grant
-	p       tokenParams
-	refresh bool
+	old   *tokenState // the current token the plan was made from; nil for a first token
+	grant Grant       // nil: no token request, only report old's unsaved update again
+	p     tokenParams
+	// refreshToken is the refresh token sent, when grant is the refresh
+	// grant; the new token keeps it when the answer carries none.
+	refreshToken string
 }
 
 // tokenFor returns the token to authorize a request with, renewing it
-// first when it is within Leeway of expiry.
+// first when it is due: within the effective leeway of expiry (see
+// [Config.Leeway]), or not yet reported to OnTokenUpdate.
 //
 // Single flight: one renewal runs at a time. While it runs, callers whose
 // token is due but not expired go on with it; callers whose token has
-// expired wait for the renewal, each until its own ctx ends.
+// expired or is unsaved wait for it, each until its own ctx ends. A
+// renewal that fails while the token is still valid does not fail the
+// request: it goes out with that token, and a later request tries again.
 func (s *Session) tokenFor(ctx context.Context) (*tokenState, error) {
 	now := s.now()
-	if st := s.cur.Load(); st != nil && !st.tok.Expired(now, s.leeway) {
+	if st := s.cur.Load(); st.ready(now) {
 		return st, nil
 	}
 	cur, f, started, err := s.join(ctx, nil, now)
 	switch {
 	case err != nil:
 		return nil, err
-	case f == nil && cur == nil:
-		return nil, ErrNoToken
 	case f == nil:
-		if cur.tok.Expired(now, 0) {
-			return nil, fmt.Errorf("%w: expired at %s and cannot be renewed", ErrTokenExpired, cur.tok.ExpiresAt.UTC().Format(time.RFC3339))
-		}
-		return cur, nil
-	case !started && cur != nil && !cur.tok.Expired(now, 0):
+		return cur.usable(now)
+	case !started && cur.current(now):
 		return cur, nil
 	}
-	return f.wait(ctx)
+	st, err := f.wait(ctx)
+	if err != nil && st == nil && ctx.Err() == nil && cur.current(s.now()) {
+		// The renewal failed (publish logged it) but the token is still
+		// valid: use it; the next due request tries again.
+		return cur, nil
+	}
+	return st, err
 }
 
-// join starts a renewal of the current token, or joins the one in flight.
-// It reads the current token under s.mu and plans from it, never from a
-// copy the caller read before: a renewal that completed in between has
-// spent that copy's refresh token, and sending it again is a replay
-// (RFC 9700 section 4.14.2). It returns the current token it planned
-// from, and a nil flight when there is nothing to do. manual forces a
-// refresh with the given parameters.
+// join starts a flight for the current token, or joins the one in
+// flight. It reads the current token under s.mu and plans from it, never
+// from a copy the caller read before: a renewal that completed in between
+// has spent that copy's refresh token, and sending it again is a replay
+// (RFC 9700 section 4.14.2). It returns the current token it planned from,
+// and a nil flight when there is nothing to do. manual forces a refresh
+// with the given parameters.
 func (s *Session) join(ctx context.Context, manual *tokenParams, now time.Time) (*tokenState, *flight, bool, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -77,100 +91,73 @@ func (s *Session) join(ctx context.Context, manual *tokenParams, now time.Time) 
 	if pl == nil || err != nil {
 		return cur, nil, false, err
 	}
-	f := &flight{done: make(chan struct{})}
+	f := &flight{plan: pl, done: make(chan struct{})}
 	s.flight = f
-	go s.run(ctx, f, cur.token(), pl)
+	go s.run(ctx, f)
 	return cur, f, true, nil
 }
 
 // planFor decides what to do with cur, the current token: nothing (a nil
-// plan) while it is not due, else refresh it when there is a refresh
-// token, else re-fetch with the client-credentials grant or Config.Grant.
-// manual forces a refresh. Called with s.mu held.
+// plan) while it is neither due nor unsaved; renew it when it is due and
+// can be renewed; else report its unsaved update again. After a failure,
+// a token that has not expired waits for the cool-down (s.retryAt) before
+// the next attempt, and a use of an unsaved one fails with the last
+// OnTokenUpdate error meanwhile. manual forces a refresh. Called with s.mu
+// held.
 func (s *Session) planFor(cur *tokenState, manual *tokenParams, now time.Time) (*plan, error) {
-	old := cur.token()
 	if manual != nil {
-		rt := manual.refreshToken
-		if rt == "" && old != nil {
-			rt = old.RefreshToken
-		}
-		if rt == "" {
-			return nil, fmt.Errorf("oauthkit: refresh: %w", ErrNoRefreshToken)
-		}
-		return &plan{grant: RefreshToken(rt), p: *manual, refresh: true}, nil
+		return s.refreshPlan(cur, manual)
 	}
-	if old != nil && !old.Expired(now, s.leeway) {
-		return nil, nil // renewed meanwhile
-	}
-	if s.cfg.TokenURL == "" {
-		return nil, nil
-	}
-	if old == nil {
-		if s.cfg.Grant == nil {
+	if cur == nil {
+		if s.cfg.TokenURL == "" || s.cfg.Grant == nil {
 			return nil, nil
 		}
 		return &plan{grant: s.cfg.Grant}, nil
 	}
-	if old.RefreshToken != "" {
-		return &plan{grant: RefreshToken(old.RefreshToken), refresh: true}, nil
-	}
-	if s.renew != nil {
-		pl := &plan{grant: s.renew.grant}
-		for _, o := range s.renew.opts {
-			o.applyToken(&pl.p)
+	coolingDown := now.Before(s.retryAt)
+	if cur.due(now) && (!coolingDown || cur.expired(now)) {
+		if pl := s.renewPlan(cur); pl != nil {
+			return pl, nil
 		}
-		return pl, nil
 	}
-	if s.cfg.Grant != nil {
-		return &plan{grant: s.cfg.Grant}, nil
+	if cur.unsaved != nil {
+		if coolingDown {
+			return nil, cur.unsaved.err
+		}
+		return &plan{old: cur}, nil
 	}
 	return nil, nil
 }
 
-// run performs the renewal under its own timeout, detached from the
-// starting caller's cancellation, then publishes the result.
-func (s *Session) run(ctx context.Context, f *flight, old *Token, pl *plan) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), renewTimeout)
-	defer cancel()
-	tok, err := s.retry(ctx, func() (*Token, error) {
-		t, _, err := s.requestToken(ctx, pl.grant, &pl.p, oldIfRefresh(old, pl.refresh))
-		return t, err
-	})
-	if err == nil {
-		s.store(tok)
-		f.st = s.cur.Load()
-		err = s.notify(ctx, tok, old, pl.refresh)
-	} else {
-		s.log.WarnContext(ctx, "oauthkit: token renewal failed", "error", err)
+// refreshPlan is an explicit refresh of cur with manual's parameters.
+func (s *Session) refreshPlan(cur *tokenState, manual *tokenParams) (*plan, error) {
+	rt := manual.refreshToken
+	if rt == "" && cur != nil {
+		rt = cur.tok.RefreshToken
 	}
-	f.err = err
-	s.mu.Lock()
-	s.flight = nil
-	s.mu.Unlock()
-	close(f.done)
+	if rt == "" {
+		return nil, fmt.Errorf("oauthkit: refresh: %w", ErrNoRefreshToken)
+	}
+	return &plan{old: cur, grant: RefreshToken(rt), p: *manual, refreshToken: rt}, nil
 }
 
-func oldIfRefresh(old *Token, refresh bool) *Token {
-	if refresh {
-		return old
-	}
-	return nil
-}
-
-// notify calls OnTokenUpdate once for a new token.
-func (s *Session) notify(ctx context.Context, tok, old *Token, refresh bool) error {
-	if s.cfg.OnTokenUpdate == nil {
+// renewPlan is the automatic renewal of cur: refresh when there is a
+// refresh token, else re-fetch with the remembered client-credentials
+// grant or Config.Grant; nil when cur cannot be renewed.
+func (s *Session) renewPlan(cur *tokenState) *plan {
+	switch {
+	case s.cfg.TokenURL == "":
 		return nil
-	}
-	u := TokenUpdate{Token: tok.Clone()}
-	if old != nil && refresh {
-		u.OldRefreshToken = old.RefreshToken
-	} else if old != nil && old.AccessToken != "" {
-		u.OldAccessToken = old.AccessToken
-	}
-	if err := s.cfg.OnTokenUpdate(ctx, u); err != nil {
-		s.log.WarnContext(ctx, "oauthkit: token update callback failed", "error", err)
-		return fmt.Errorf("oauthkit: token update callback: %w", err)
+	case cur.tok.RefreshToken != "":
+		return &plan{old: cur, grant: RefreshToken(cur.tok.RefreshToken), refreshToken: cur.tok.RefreshToken}
+	case s.renew != nil:
+		pl := &plan{old: cur, grant: s.renew.grant}
+		for _, o := range s.renew.opts {
+			o.applyToken(&pl.p)
+		}
+		return pl
+	case s.cfg.Grant != nil:
+		return &plan{old: cur, grant: s.cfg.Grant}
 	}
 	return nil
 }
@@ -188,24 +175,31 @@ func (f *flight) wait(ctx context.Context) (*tokenState, error) {
 // Refresh refreshes the token now with the refresh grant (RFC 6749 section
 // 6), using the session's refresh token unless [WithRefreshToken] gives
 // one, and the token endpoint unless [WithTokenURL] gives one. The new
-// token becomes the session's token and is reported to OnTokenUpdate. When
-// the answer has no refresh_token or scope, the old ones are kept. If a
-// renewal is already in flight, Refresh returns its result. A failed
-// refresh keeps the old token.
+// token becomes the session's token and is reported to OnTokenUpdate.
+// When the answer has no refresh_token, the refresh token sent is kept;
+// when it has no scope, the old scope is kept. If a renewal is already in
+// flight, Refresh returns its result. A failed refresh keeps the old token
+// and returns the error, also when automatic renewal went on with a
+// still-valid token.
 func (s *Session) Refresh(ctx context.Context, opts ...TokenOption) (*Token, error) {
 	var p tokenParams
 	for _, o := range opts {
 		o.applyToken(&p)
 	}
-	_, f, _, err := s.join(ctx, &p, s.now())
-	if err != nil {
-		return nil, err
+	for {
+		_, f, started, err := s.join(ctx, &p, s.now())
+		if err != nil {
+			return nil, err
+		}
+		st, err := f.wait(ctx)
+		if !started && f.plan.grant == nil && ctx.Err() == nil {
+			continue // that flight only saved the token: refresh now
+		}
+		if st == nil {
+			return nil, err
+		}
+		return st.tok.Clone(), err
 	}
-	nst, err := f.wait(ctx)
-	if nst == nil {
-		return nil, err
-	}
-	return nst.tok.Clone(), err
 }
 
 // WithRefreshToken refreshes with rt instead of the session's refresh

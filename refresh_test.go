@@ -319,29 +319,6 @@ func TestSession_expiredWithoutRenewal(t *testing.T) {
 	}
 }
 
-func TestSession_Refresh_callbackError(t *testing.T) {
-	t.Parallel()
-	rs := newRefreshServer(t)
-	clk := newClock()
-	up := updates{fail: errors.New("db down")}
-	s := mustSession(t, Config{TokenURL: rs.URL + "/token", Now: clk.Now, OnTokenUpdate: up.record})
-	s.SetToken(&Token{AccessToken: "old", TokenType: "Bearer", RefreshToken: "rt1", ExpiresAt: clk.Now()})
-	if _, err := s.Get(t.Context(), rs.URL+"/api"); err == nil || !errors.Is(err, up.fail) {
-		t.Fatalf("err = %v, want the callback's error", err)
-	}
-	if s.Token().AccessToken != "new" {
-		t.Error("new token not kept after callback error")
-	}
-	resp, err := s.Get(t.Context(), rs.URL+"/api")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if rs.refreshes.Load() != 1 {
-		t.Errorf("refreshes = %d, want 1", rs.refreshes.Load())
-	}
-}
-
 func TestSession_Refresh_cancelledWaiter(t *testing.T) {
 	t.Parallel()
 	rs := newRefreshServer(t)
@@ -385,14 +362,19 @@ func TestSession_Refresh_manual(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tok.AccessToken != "new-given" || tok.RefreshToken != "rt1" || tok.Scope != "s1 s2" {
-		t.Errorf("token = %+v, want the old refresh token and scope kept", tok)
+	// The answer has no refresh_token: the one sent is kept, and reported
+	// as the one replaced.
+	if tok.AccessToken != "new-given" || tok.RefreshToken != "given" || tok.Scope != "s1 s2" {
+		t.Errorf("token = %+v, want refresh token %q and the old scope kept", tok, "given")
 	}
-	if r := srv.last(t); r.Form.Get("grant_type") != "refresh_token" {
+	if s.Token().RefreshToken != "given" {
+		t.Errorf("session refresh token = %q, want %q", s.Token().RefreshToken, "given")
+	}
+	if r := srv.last(t); r.Form.Get("grant_type") != "refresh_token" || r.Form.Get("refresh_token") != "given" {
 		t.Errorf("form = %v", r.Form)
 	}
-	if len(up.list()) != 1 {
-		t.Errorf("updates = %d, want 1", len(up.list()))
+	if u := up.list(); len(u) != 1 || u[0].OldRefreshToken != "given" || u[0].Token.RefreshToken != "given" {
+		t.Errorf("updates = %v, want one replacing %q", u, "given")
 	}
 }
 

@@ -21,7 +21,7 @@ func (s *Session) retry(ctx context.Context, fn func() (*Token, error)) (*Token,
 	if pol.Disabled {
 		attempts = 1
 	}
-	base, maxDelay := cmpDur(pol.BaseDelay, 200*time.Millisecond), cmpDur(pol.MaxDelay, 5*time.Second)
+	base, maxDelay := s.retryDelays()
 	for i := 1; ; i++ {
 		tok, err := fn()
 		if err == nil || i >= attempts || !transient(ctx, err) {
@@ -37,6 +37,11 @@ func (s *Session) retry(ctx context.Context, fn func() (*Token, error)) (*Token,
 			return nil, errors.Join(err, context.Cause(ctx))
 		}
 	}
+}
+
+// retryDelays returns the policy's first backoff and its cap.
+func (s *Session) retryDelays() (base, maxDelay time.Duration) {
+	return cmpDur(s.cfg.Retry.BaseDelay, 200*time.Millisecond), cmpDur(s.cfg.Retry.MaxDelay, 5*time.Second)
 }
 
 func cmpDur(a, b time.Duration) time.Duration {
@@ -86,17 +91,25 @@ func retryAfterOf(err error) time.Duration {
 	return 0
 }
 
-// parseRetryAfter reads a Retry-After header: seconds or an HTTP date.
+// maxRetryAfter caps a Retry-After value, so that an absurd one neither
+// overflows a time.Duration into the past nor means "wait for centuries".
+const maxRetryAfter = 24 * time.Hour
+
+// parseRetryAfter reads a Retry-After header (RFC 9110 section 10.2.3):
+// seconds or an HTTP date, capped at maxRetryAfter. Anything else is 0.
 func parseRetryAfter(v string, now time.Time) time.Duration {
 	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+	if n, err := strconv.ParseUint(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
+		if err != nil || n > uint64(maxRetryAfter/time.Second) {
+			return maxRetryAfter
+		}
 		return time.Duration(n) * time.Second
 	}
 	if t, err := http.ParseTime(v); err == nil && t.After(now) {
-		return t.Sub(now)
+		return min(t.Sub(now), maxRetryAfter)
 	}
 	return 0
 }

@@ -32,18 +32,34 @@ type Session struct {
 
 	cur atomic.Pointer[tokenState] // the current token, read without a lock
 
-	mu     sync.Mutex // guards flight and renew
-	flight *flight    // the renewal in progress, if any
-	renew  *renewal   // how to renew a token without a refresh token
+	mu       sync.Mutex // guards flight, renew, failures and retryAt
+	flight   *flight    // the renewal in progress, if any
+	renew    *renewal   // how to renew a token without a refresh token
+	failures int        // flights failed in a row
+	retryAt  time.Time  // no automatic retry for a still-valid token before this
 
 	hc clientOnce // the authorizing HTTP client
 }
 
-// tokenState is an immutable snapshot of the current token with its
-// precomputed Authorization header value.
+// tokenState is an immutable snapshot of the current token with what
+// every request needs precomputed.
 type tokenState struct {
-	tok   *Token
-	authz []string // {"Bearer <token>"}
+	tok *Token
+	// authz is the Authorization header value that presents tok, nil when
+	// the session cannot send tokens of its type (see authorizationFor).
+	authz []string
+	// dueAt is when tok is due for renewal: its expiry less the effective
+	// leeway. Zero: never.
+	dueAt time.Time
+	// unsaved is set when OnTokenUpdate failed for tok: the report is made
+	// again before the token's next use.
+	unsaved *unsaved
+}
+
+// unsaved is a failed OnTokenUpdate report.
+type unsaved struct {
+	update TokenUpdate
+	err    error
 }
 
 // NewSession validates cfg, reporting every problem at once, and returns a
@@ -98,18 +114,90 @@ func (s *Session) Token() *Token {
 }
 
 // SetToken replaces the current token with a copy of tok, for instance one
-// restored from storage; nil clears it. A token without ExpiresAt is used
-// until the server rejects it.
+// restored from storage; nil clears it. A token with ExpiresIn but without
+// ExpiresAt expires ExpiresIn seconds from now (Authlib's rule); a token
+// with neither is used until the server rejects it.
 func (s *Session) SetToken(tok *Token) {
 	if tok == nil {
 		s.cur.Store(nil)
 		return
 	}
-	s.store(tok.Clone())
+	tok = tok.Clone()
+	if tok.ExpiresAt.IsZero() && tok.ExpiresIn != 0 {
+		tok.ExpiresAt = s.now().Add(expiresInDuration(tok.ExpiresIn))
+	}
+	s.store(tok)
 }
 
+// store makes tok, which the session owns, the current token.
 func (s *Session) store(tok *Token) {
-	s.cur.Store(&tokenState{tok: tok, authz: []string{"Bearer " + tok.AccessToken}})
+	s.cur.Store(s.newState(tok, nil))
+}
+
+// newState precomputes what requests need from tok.
+func (s *Session) newState(tok *Token, u *unsaved) *tokenState {
+	st := &tokenState{tok: tok, authz: authorizationFor(tok), unsaved: u}
+	if !tok.ExpiresAt.IsZero() {
+		st.dueAt = tok.ExpiresAt.Add(-s.effectiveLeeway(tok))
+	}
+	return st
+}
+
+// effectiveLeeway is the leeway for tok: Leeway, but at most half the
+// token's lifetime when it is known (ExpiresIn), so that a token that
+// lives less than twice the leeway is not renewed on every use.
+func (s *Session) effectiveLeeway(tok *Token) time.Duration {
+	if tok.ExpiresIn > 0 {
+		return min(s.leeway, expiresInDuration(tok.ExpiresIn)/2)
+	}
+	return s.leeway
+}
+
+// authorizationFor returns the Authorization header value that presents
+// tok, or nil when the session cannot send tokens of its type: only
+// Bearer (RFC 6750) today, also when the type is empty (Authlib's
+// default). This is the one place that decides how a token type is sent;
+// a type whose header depends on the request, such as DPoP (RFC 9449),
+// adds its branch here and its per-request work in Session.authorize.
+func authorizationFor(tok *Token) []string {
+	if tok.TokenType == "" || usableTokenType(tok.TokenType) {
+		return []string{"Bearer " + tok.AccessToken}
+	}
+	return nil
+}
+
+// ready reports whether st can be used at now as it is: neither due nor
+// unsaved. A nil st is not ready.
+func (st *tokenState) ready(now time.Time) bool {
+	return st != nil && st.unsaved == nil && (st.dueAt.IsZero() || now.Before(st.dueAt))
+}
+
+// due reports whether st is due for renewal at now.
+func (st *tokenState) due(now time.Time) bool {
+	return !st.dueAt.IsZero() && !now.Before(st.dueAt)
+}
+
+// current reports whether st may be used at now while a renewal is in
+// flight or after one failed: it is saved and has not expired.
+func (st *tokenState) current(now time.Time) bool {
+	return st != nil && st.unsaved == nil && !st.expired(now)
+}
+
+// expired reports whether st has expired at now.
+func (st *tokenState) expired(now time.Time) bool {
+	return st.tok.Expired(now, 0)
+}
+
+// usable returns st when it has not expired at now, else the error that
+// says why there is no token to use.
+func (st *tokenState) usable(now time.Time) (*tokenState, error) {
+	switch {
+	case st == nil:
+		return nil, ErrNoToken
+	case st.expired(now):
+		return nil, fmt.Errorf("%w: expired at %s and cannot be renewed", ErrTokenExpired, st.tok.ExpiresAt.UTC().Format(time.RFC3339))
+	}
+	return st, nil
 }
 
 // String describes the session without secrets.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -133,10 +134,9 @@ func setIf(m map[string]any, k, v string) {
 	}
 }
 
-// UnmarshalJSON decodes a token saved with MarshalJSON, or a raw token
-// endpoint response. expires_in and expires_at are accepted as numbers or
-// numeric strings. A raw response without expires_at keeps a zero ExpiresAt;
-// the session computes it at receipt.
+// UnmarshalJSON decodes a token saved with MarshalJSON, a raw token
+// endpoint response, or a token another library saved, as [TokenFromMap]
+// does: expiry members that are not numbers are never an error.
 func (t *Token) UnmarshalJSON(data []byte) error {
 	var m map[string]any
 	dec := json.NewDecoder(strings.NewReader(string(data)))
@@ -144,7 +144,7 @@ func (t *Token) UnmarshalJSON(data []byte) error {
 	if err := dec.Decode(&m); err != nil {
 		return fmt.Errorf("oauthkit: decoding token: %w", err)
 	}
-	tok, err := tokenFromMap(m)
+	tok, err := loadToken(m, time.Now())
 	if err != nil {
 		return err
 	}
@@ -152,9 +152,92 @@ func (t *Token) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
-// tokenFromMap builds a token from decoded JSON or form members. It checks
-// types but not presence: see checkToken.
+// TokenFromMap builds a token from its dict form, as Authlib and
+// requests-oauthlib store it (OAuth2Token(dict)), or from a decoded JSON
+// object: the members of RFC 6749 section 5.1, "expires_at" in Unix
+// seconds, and any other member, kept in Extra. Numbers may be Go numbers,
+// [json.Number] or numeric strings.
+//
+// Expiry follows Authlib: without expires_at, a token with expires_in
+// expires that many seconds after loading; an expires_at that is not a
+// number falls back to expires_in, and without it the expiry is unknown
+// (the token is used until the server rejects it). An expires_at of zero
+// or less means expired. An expiry member that is not a number is kept in
+// Extra as given, so it survives a save. Only a member of RFC 6749 that
+// is not a string where one is required is an error.
+func TokenFromMap(m map[string]any) (*Token, error) {
+	return loadToken(m, time.Now())
+}
+
+// loadToken builds a stored token loaded at now.
+func loadToken(m map[string]any, now time.Time) (*Token, error) {
+	t, err := tokenStrings(m)
+	if err != nil {
+		return nil, err
+	}
+	var raw []string // expiry members kept in Extra as given
+	in, inOK, inSet := expiryMember(m, fieldExpiresIn)
+	if inOK {
+		t.ExpiresIn = clampExpiresIn(in)
+	} else if inSet {
+		raw = append(raw, fieldExpiresIn)
+	}
+	at, atOK, atSet := expiryMember(m, fieldExpiresAt)
+	switch {
+	case atOK && at <= 0:
+		t.ExpiresAt = time.Unix(0, 0)
+	case atOK:
+		t.ExpiresAt = time.Unix(at, 0)
+	case t.ExpiresIn != 0:
+		t.ExpiresAt = now.Add(expiresInDuration(t.ExpiresIn))
+	case atSet:
+		raw = append(raw, fieldExpiresAt)
+	}
+	addExtra(t, m, raw)
+	return t, nil
+}
+
+// expiryMember reads a numeric member: its value, whether it is a
+// number, and whether it is present at all (null is absent).
+func expiryMember(m map[string]any, k string) (n int64, ok, set bool) {
+	v, set := m[k]
+	if !set || v == nil {
+		return 0, false, false
+	}
+	n, err := number(v)
+	return n, err == nil, true
+}
+
+// tokenFromMap builds a token from the decoded JSON or form members of a
+// token response. It checks types but not presence: see checkToken.
 func tokenFromMap(m map[string]any) (*Token, error) {
+	t, err := tokenStrings(m)
+	if err != nil {
+		return nil, err
+	}
+	if v, ok := m[fieldExpiresIn]; ok && v != nil {
+		n, perr := number(v)
+		if perr != nil {
+			return nil, fmt.Errorf("oauthkit: token member %q: %w", fieldExpiresIn, perr)
+		}
+		t.ExpiresIn = clampExpiresIn(n)
+	}
+	if v, ok := m[fieldExpiresAt]; ok && v != nil {
+		n, perr := number(v)
+		if perr != nil {
+			return nil, fmt.Errorf("oauthkit: token member %q: %w", fieldExpiresAt, perr)
+		}
+		if n > 0 {
+			t.ExpiresAt = time.Unix(n, 0)
+		}
+	}
+	addExtra(t, m, nil)
+	return t, nil
+}
+
+// tokenStrings reads the string members of RFC 6749 section 5.1 and
+// OpenID Connect.
+func tokenStrings(m map[string]any) (*Token, error) {
 	t := &Token{}
 	var err error
 	str := func(k string, dst *string) {
@@ -176,26 +259,18 @@ func tokenFromMap(m map[string]any) (*Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := m[fieldExpiresIn]; ok && v != nil {
-		n, perr := number(v)
-		if perr != nil {
-			return nil, fmt.Errorf("oauthkit: token member %q: %w", fieldExpiresIn, perr)
-		}
-		t.ExpiresIn = n
-	}
-	if v, ok := m[fieldExpiresAt]; ok && v != nil {
-		n, perr := number(v)
-		if perr != nil {
-			return nil, fmt.Errorf("oauthkit: token member %q: %w", fieldExpiresAt, perr)
-		}
-		if n > 0 {
-			t.ExpiresAt = time.Unix(n, 0)
-		}
-	}
+	return t, nil
+}
+
+// addExtra keeps every member without a field of its own in t.Extra, and
+// the members named in raw too.
+func addExtra(t *Token, m map[string]any, raw []string) {
 	for k, v := range m {
 		switch k {
 		case fieldAccessToken, fieldTokenType, fieldRefreshToken, fieldScope, fieldIDToken, fieldExpiresIn, fieldExpiresAt:
-			continue
+			if !slices.Contains(raw, k) {
+				continue
+			}
 		}
 		if t.Extra == nil {
 			t.Extra = make(map[string]any)
@@ -205,7 +280,20 @@ func tokenFromMap(m map[string]any) (*Token, error) {
 		}
 		t.Extra[k] = v
 	}
-	return t, nil
+}
+
+// maxExpiresIn caps expires_in, as x/oauth2 does: larger values (68 years
+// and more) would overflow a time.Duration into the past.
+const maxExpiresIn = math.MaxInt32
+
+// clampExpiresIn keeps n within ±maxExpiresIn seconds.
+func clampExpiresIn(n int64) int64 {
+	return max(-maxExpiresIn, min(n, maxExpiresIn))
+}
+
+// expiresInDuration is n seconds, clamped.
+func expiresInDuration(n int64) time.Duration {
+	return time.Duration(clampExpiresIn(n)) * time.Second
 }
 
 // number accepts a JSON number, a float64, or a numeric string (some
@@ -228,6 +316,12 @@ func number(v any) (int64, error) {
 		return x, nil
 	case int:
 		return int64(x), nil
+	case int32:
+		return int64(x), nil
+	case uint32:
+		return int64(x), nil
+	case float32:
+		f = float64(x)
 	case string:
 		s := strings.TrimSpace(x)
 		if n, err := strconv.ParseInt(s, 10, 64); err == nil {

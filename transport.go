@@ -68,6 +68,9 @@ func (t *Transport) base() http.RoundTripper {
 // changed is copied: the header map always, the URL and body when the
 // placement or hooks need them.
 func (s *Session) authorize(req *http.Request, st *tokenState) (*http.Request, error) {
+	if st.authz == nil {
+		return nil, fmt.Errorf("oauthkit: protected request: token type %q: %w", st.tok.TokenType, ErrUnsupportedTokenType)
+	}
 	r2 := new(http.Request)
 	*r2 = *req
 	// A shallow copy of the map: value slices are shared with the caller's
