@@ -83,7 +83,11 @@ func (a *JWTAuth) signingKey(secret string) (*jose.Key, string, error) {
 		if !a.Key.IsPrivate() {
 			return nil, "", errors.New("private_key_jwt needs a private key")
 		}
-		return a.Key, a.Algorithm, nil
+		alg, err := a.Key.SigningAlgorithm(a.Algorithm)
+		if err != nil {
+			return nil, "", fmt.Errorf("client key: %w", err)
+		}
+		return a.Key, alg, nil
 	}
 	if secret == "" {
 		return nil, "", errors.New("client_secret_jwt needs a client secret")
@@ -97,6 +101,9 @@ func (a *JWTAuth) signingKey(secret string) (*jose.Key, string, error) {
 }
 
 // jwtAuth builds client_secret_jwt and private_key_jwt from the config.
+// The key (or the secret) must be able to sign with ClientAssertionAlg,
+// so that a mismatch is a config error rather than a failure of the first
+// token request.
 func (c *Config) jwtAuth(name string) (ClientAuth, error) {
 	a := &JWTAuth{Algorithm: c.ClientAssertionAlg, Audience: c.ClientAssertionAudience, Now: c.Now}
 	switch name {
@@ -109,6 +116,9 @@ func (c *Config) jwtAuth(name string) (ClientAuth, error) {
 		if c.ClientSecret == "" {
 			return nil, fmt.Errorf("%w: auth method %q needs a ClientSecret", ErrInvalidConfig, name)
 		}
+	}
+	if _, _, err := a.signingKey(c.ClientSecret); err != nil {
+		return nil, fmt.Errorf("%w: auth method %q: %w", ErrInvalidConfig, name, err)
 	}
 	return a, nil
 }

@@ -120,7 +120,10 @@ type Config struct {
 	ClientKey *jose.Key
 	// ClientAssertionAlg is the signing algorithm of client assertions.
 	// Zero: HS256 for client_secret_jwt, the key's default for
-	// private_key_jwt.
+	// private_key_jwt. A key not pinned to an algorithm (one from
+	// [jose.ParsePrivateKeyPEM], for instance) signs with any its type
+	// allows; NewSession reports an algorithm the key or secret cannot
+	// sign with.
 	ClientAssertionAlg string
 	// ClientAssertionAudience is the aud of client assertions. Zero: the
 	// token endpoint URL.

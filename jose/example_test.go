@@ -78,6 +78,6 @@ func ExampleParsePrivateKeyPEM() {
 	fmt.Println(key)
 	fmt.Println(key.Public())
 	// Output:
-	// jose.Key{kid="signing-key", kty=EC P-256, alg=ES256, private}
-	// jose.Key{kid="signing-key", kty=EC P-256, alg=ES256, public}
+	// jose.Key{kid="signing-key", kty=EC P-256, private}
+	// jose.Key{kid="signing-key", kty=EC P-256, public}
 }

@@ -145,7 +145,8 @@ func (k *Key) UnmarshalJSON(data []byte) error {
 }
 
 // String describes k without any key material, for example
-// jose.Key{kid="k1", kty=RSA, alg=RS256, private}.
+// jose.Key{kid="k1", kty=RSA, alg=RS256, private} (alg only when the key
+// is pinned to one).
 func (k Key) String() string {
 	kind := "public"
 	if k.IsPrivate() {
@@ -154,7 +155,10 @@ func (k Key) String() string {
 			kind = "secret"
 		}
 	}
-	s := fmt.Sprintf("jose.Key{kid=%q, kty=%s, alg=%s", k.KeyID, keyTypeName(k.Key), k.Algorithm)
+	s := fmt.Sprintf("jose.Key{kid=%q, kty=%s", k.KeyID, keyTypeName(k.Key))
+	if k.Algorithm != "" {
+		s += ", alg=" + k.Algorithm
+	}
 	if k.Use != "" {
 		s += ", use=" + k.Use
 	}

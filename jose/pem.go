@@ -20,7 +20,10 @@ const (
 // private key: PKCS #8 "PRIVATE KEY" (RSA, EC or Ed25519), PKCS #1 "RSA
 // PRIVATE KEY" or SEC 1 "EC PRIVATE KEY". Other blocks (certificates,
 // parameters) are skipped. Encrypted keys are not supported. The returned
-// Key has no key ID and the key's [DefaultAlgorithm].
+// Key has no key ID and no algorithm, so it signs with any algorithm its
+// type allows (an RSA key with RS256 to PS512, for instance) when the
+// caller names one, and with its [DefaultAlgorithm] otherwise; set
+// Key.Algorithm to pin it to one.
 func ParsePrivateKeyPEM(data []byte) (*Key, error) {
 	for {
 		var block *pem.Block
@@ -45,14 +48,15 @@ func ParsePrivateKeyPEM(data []byte) (*Key, error) {
 		if err != nil {
 			return nil, errorf(ErrMalformedKey, "PEM %q: %v", block.Type, err)
 		}
-		return NewKey(key, "", "")
+		return unpinnedKey(key)
 	}
 }
 
 // ParsePublicKeyPEM parses the first PEM block in data that holds a public
 // key: PKIX "PUBLIC KEY", PKCS #1 "RSA PUBLIC KEY", or the public key of a
 // "CERTIFICATE" (the certificate itself is not validated). The returned
-// Key has no key ID and the key's [DefaultAlgorithm].
+// Key has no key ID and no algorithm: it verifies with any algorithm of
+// the verifier's allow-list that its type allows.
 func ParsePublicKeyPEM(data []byte) (*Key, error) {
 	for {
 		var block *pem.Block
@@ -79,6 +83,15 @@ func ParsePublicKeyPEM(data []byte) (*Key, error) {
 		if err != nil {
 			return nil, errorf(ErrMalformedKey, "PEM %q: %v", block.Type, err)
 		}
-		return NewKey(key, "", "")
+		return unpinnedKey(key)
 	}
+}
+
+// unpinnedKey wraps a parsed key of a supported type without choosing an
+// algorithm for it.
+func unpinnedKey(key any) (*Key, error) {
+	if DefaultAlgorithm(key) == "" {
+		return nil, errorf(ErrUnsupportedKeyType, "%s", keyTypeName(key))
+	}
+	return &Key{Key: key}, nil
 }

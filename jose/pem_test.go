@@ -51,8 +51,8 @@ func TestParsePrivateKeyPEM(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
 				t.Fatalf("ParsePrivateKeyPEM() = %v, %v; want error %v", k, err, tt.wantErr)
 			}
-			if err == nil && (!k.IsPrivate() || k.Algorithm != tt.wantAlg) {
-				t.Errorf("ParsePrivateKeyPEM() = %v; want private %s key", k, tt.wantAlg)
+			if err == nil && (!k.IsPrivate() || k.Algorithm != "" || DefaultAlgorithm(k.Key) != tt.wantAlg) {
+				t.Errorf("ParsePrivateKeyPEM() = %v; want a private %s key pinned to no algorithm", k, tt.wantAlg)
 			}
 		})
 	}
@@ -90,9 +90,65 @@ func TestParsePublicKeyPEM(t *testing.T) {
 			if !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
 				t.Fatalf("ParsePublicKeyPEM() = %v, %v; want error %v", k, err, tt.wantErr)
 			}
-			if err == nil && (k.IsPrivate() || k.Algorithm != tt.wantAlg) {
-				t.Errorf("ParsePublicKeyPEM() = %v; want public %s key", k, tt.wantAlg)
+			if err == nil && (k.IsPrivate() || k.Algorithm != "" || DefaultAlgorithm(k.Key) != tt.wantAlg) {
+				t.Errorf("ParsePublicKeyPEM() = %v; want a public %s key pinned to no algorithm", k, tt.wantAlg)
 			}
 		})
+	}
+}
+
+// A key from PEM signs with every algorithm its type allows, when the
+// caller names one, and with none other.
+func TestParsePrivateKeyPEM_anyAlgorithmOfItsType(t *testing.T) {
+	t.Parallel()
+	rsaPEM := pemBlock(t, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(testRSA()), nil)
+	der, err := x509.MarshalPKCS8PrivateKey(testP256())
+	ecPEM := pemBlock(t, "PRIVATE KEY", der, err)
+	tests := []struct {
+		pem     []byte
+		alg     string
+		want    string
+		wantErr error
+	}{
+		{rsaPEM, "", RS256, nil},
+		{rsaPEM, RS384, RS384, nil},
+		{rsaPEM, RS512, RS512, nil},
+		{rsaPEM, PS256, PS256, nil},
+		{rsaPEM, PS512, PS512, nil},
+		{rsaPEM, ES256, "", ErrKeyTypeMismatch},
+		{rsaPEM, HS256, "", ErrKeyTypeMismatch},
+		{ecPEM, "", ES256, nil},
+		{ecPEM, ES384, "", ErrKeyTypeMismatch},
+		{ecPEM, RS256, "", ErrKeyTypeMismatch},
+		{ecPEM, "XS999", "", ErrUnsupportedAlgorithm},
+	}
+	for _, tt := range tests {
+		key, err := ParsePrivateKeyPEM(tt.pem)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := key.SigningAlgorithm(tt.alg)
+		if got != tt.want || !errors.Is(err, tt.wantErr) || (err == nil) != (tt.wantErr == nil) {
+			t.Errorf("%v.SigningAlgorithm(%q) = %q, %v; want %q, %v", key, tt.alg, got, err, tt.want, tt.wantErr)
+		}
+		tok, err := Sign(key, tt.alg, nil, map[string]any{"sub": "x"})
+		if (err == nil) != (tt.wantErr == nil) {
+			t.Fatalf("Sign(%v, %q) = %v; want error %v", key, tt.alg, err, tt.wantErr)
+		}
+		if err != nil {
+			continue
+		}
+		h, _, _ := UnsafeDecode(tok)
+		if _, err := Verify(t.Context(), tok, &KeySet{Keys: []*Key{key.Public()}}, VerifyOptions{Algorithms: []string{tt.want}}); err != nil || h.Algorithm != tt.want {
+			t.Errorf("Sign(%v, %q): alg %q, Verify() = %v", key, tt.alg, h.Algorithm, err)
+		}
+	}
+	pinned, _ := ParsePrivateKeyPEM(rsaPEM)
+	pinned.Algorithm = PS256
+	if _, err := pinned.SigningAlgorithm(RS256); !errors.Is(err, ErrAlgorithmNotAllowed) {
+		t.Errorf("pinned key: SigningAlgorithm(RS256) = %v; want %v", err, ErrAlgorithmNotAllowed)
+	}
+	if _, err := pinned.Public().SigningAlgorithm(""); !errors.Is(err, ErrKeyTypeMismatch) {
+		t.Errorf("public key: SigningAlgorithm() = %v; want %v", err, ErrKeyTypeMismatch)
 	}
 }

@@ -45,6 +45,23 @@ func Sign(key *Key, alg string, header map[string]any, claims any) (string, erro
 	return jws.CompactSerialize()
 }
 
+// SigningAlgorithm returns the algorithm [Sign] uses with k when the
+// caller names alg (which may be empty), or the error Sign would return:
+// the algorithm must fit the key's type (any RSA algorithm for an RSA key,
+// ES384 for a P-384 key, ...), agree with k.Algorithm when that is set,
+// and k must be private or an HMAC secret. Configuration code calls it to
+// report a key that cannot sign before the first request needs it.
+func (k *Key) SigningAlgorithm(alg string) (string, error) {
+	if k == nil {
+		return "", errorf(ErrUnsupportedKeyType, "key is nil")
+	}
+	a, err := signingAlgorithm(k, alg)
+	if err != nil {
+		return "", err
+	}
+	return a.name, nil
+}
+
 // signingAlgorithm picks and checks the algorithm for Sign.
 func signingAlgorithm(key *Key, alg string) (algorithm, error) {
 	switch {
