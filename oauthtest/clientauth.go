@@ -33,6 +33,9 @@ func (s *Server) authenticateClient(r *http.Request, form url.Values) (*Client, 
 	if !ok {
 		return nil, cr.fail("unknown client")
 	}
+	if cr.method == AuthNone && isTLSMethod(c.AuthMethod) {
+		return s.tlsClient(r, c, cr)
+	}
 	if cr.method != c.AuthMethod {
 		return nil, cr.fail("client registered for " + c.AuthMethod + " authenticated with " + cr.method)
 	}

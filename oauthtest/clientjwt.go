@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 
 	"github.com/oauthkit/oauthkit/jose"
 )
@@ -59,14 +58,7 @@ func clientKeys(c *Client) (*jose.KeySet, []string, bool) {
 		// No "alg" on the key, so that each HMAC algorithm may use it.
 		return &jose.KeySet{Keys: []*jose.Key{{Key: []byte(c.Secret)}}}, hmacAlgorithms, true
 	case PrivateKeyJWT:
-		ks := &jose.KeySet{}
-		if c.JWKS != nil {
-			ks.Keys = slices.Clone(c.JWKS.Keys)
-		}
-		if c.PublicKey != nil {
-			ks.Keys = append(ks.Keys, c.PublicKey)
-		}
-		return ks, asymmetricAlgorithms, true
+		return &jose.KeySet{Keys: registeredKeys(c)}, asymmetricAlgorithms, true
 	}
 	return nil, nil, false
 }

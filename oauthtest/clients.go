@@ -30,6 +30,16 @@ const (
 	// client_secret as URL query parameters of the POST request, as some
 	// providers require.
 	ClientSecretURI = "client_secret_uri"
+	// TLSClientAuth is mutual TLS with a certificate from a trusted CA
+	// (RFC 8705 §2.1): the chain must verify against [Server.ClientCAs]
+	// and the subject must be [Client.TLSClientAuthSubjectDN]. Clients
+	// authenticate this way only at the mTLS endpoint aliases (see
+	// [Server.MTLSURL]).
+	TLSClientAuth = "tls_client_auth"
+	// SelfSignedTLSClientAuth is mutual TLS with a self-signed certificate
+	// (RFC 8705 §2.2) whose public key is [Client.PublicKey] or one of
+	// [Client.JWKS].
+	SelfSignedTLSClientAuth = "self_signed_tls_client_auth"
 )
 
 // Grant types (RFC 7591 §2), for [Client.GrantTypes].
@@ -102,6 +112,24 @@ type Client struct {
 	// compared by exact string match. Nil means none: a logout request
 	// naming one is refused.
 	PostLogoutRedirectURIs []string
+
+	// TLSClientAuthSubjectDN is the subject distinguished name of a
+	// TLSClientAuth client's certificate (RFC 8705 §2.1.2,
+	// tls_client_auth_subject_dn), in the form of
+	// [pkix.Name.String], such as "CN=client-1,O=Example".
+	TLSClientAuthSubjectDN string
+
+	// CertificateBoundAccessTokens binds the access tokens issued to this
+	// client to the certificate it presents at the mTLS token endpoint
+	// (RFC 8705 §3, tls_client_certificate_bound_access_tokens): the
+	// resources then accept them only over a connection with that
+	// certificate.
+	CertificateBoundAccessTokens bool
+
+	// DPoPBoundAccessTokens makes the token endpoint refuse this client's
+	// token requests without a DPoP proof (RFC 9449 §5.2,
+	// dpop_bound_access_tokens).
+	DPoPBoundAccessTokens bool
 }
 
 func (c *Client) public() bool { return c.AuthMethod == AuthNone }
@@ -213,7 +241,7 @@ func (s *Server) RegisterClient(c Client) Client {
 		c.ID = "client-" + rand.Text()
 	}
 	switch {
-	case c.Secret != "" || c.public() || c.AuthMethod == PrivateKeyJWT:
+	case c.Secret != "" || c.public() || c.AuthMethod == PrivateKeyJWT || isTLSMethod(c.AuthMethod):
 	case c.AuthMethod == ClientSecretJWT:
 		c.Secret = rand.Text() + rand.Text() + rand.Text()
 	default:
@@ -243,6 +271,14 @@ func validateClient(c *Client) {
 	case AuthNone:
 		if c.Secret != "" {
 			panic("oauthtest: public client must not have a secret")
+		}
+	case TLSClientAuth:
+		if c.TLSClientAuthSubjectDN == "" {
+			panic("oauthtest: tls_client_auth client needs TLSClientAuthSubjectDN")
+		}
+	case SelfSignedTLSClientAuth:
+		if c.PublicKey == nil && (c.JWKS == nil || len(c.JWKS.Keys) == 0) {
+			panic("oauthtest: self_signed_tls_client_auth client needs JWKS or PublicKey")
 		}
 	default:
 		panic(fmt.Sprintf("oauthtest: unknown client auth method %q", c.AuthMethod))

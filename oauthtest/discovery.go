@@ -77,6 +77,9 @@ func (s *Server) handleMetadata(w http.ResponseWriter, r *http.Request) {
 func (s *Server) metadata() map[string]any {
 	_, alg := s.signingKey()
 	authMethods := []string{ClientSecretBasic, ClientSecretPost, AuthNone, ClientSecretJWT, PrivateKeyJWT}
+	if strings.HasPrefix(s.URL, "https://") {
+		authMethods = append(authMethods, TLSClientAuth, SelfSignedTLSClientAuth)
+	}
 	m := map[string]any{
 		"issuer":                                         s.issuer(),
 		"authorization_endpoint":                         s.AuthorizationURL(),
@@ -101,6 +104,8 @@ func (s *Server) metadata() map[string]any {
 		m[ep+"_endpoint_auth_methods_supported"] = authMethods
 		m[ep+"_endpoint_auth_signing_alg_values_supported"] = allAlgorithms
 	}
+	m["dpop_signing_alg_values_supported"] = s.dpopAlgorithms()
+	s.mtlsMetadata(m)
 	if s.UserInfoSigned {
 		m["userinfo_signing_alg_values_supported"] = []string{alg}
 	}

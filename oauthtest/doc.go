@@ -47,7 +47,7 @@
 //   - /device_authorization and /device: the device authorization grant
 //     (RFC 8628). Tests approve user codes with [Server.ApproveDevice].
 //   - /userinfo and /resource: protected resources that accept bearer tokens
-//     (RFC 6750). The userinfo endpoint answers with JSON or, with
+//     (RFC 6750) and DPoP-bound tokens (RFC 9449). The userinfo endpoint answers with JSON or, with
 //     [Server.UserInfoSigned], a signed JWT.
 //   - /jwks: the public signing keys (RFC 7517 §5).
 //   - /.well-known/oauth-authorization-server (RFC 8414) and
@@ -89,6 +89,33 @@
 //
 // The JWT-bearer grant accepts assertions from issuers registered with
 // [Server.TrustIssuer], with or without client authentication.
+//
+// # Sender-constrained tokens
+//
+// A token request with a valid DPoP proof (RFC 9449) gets DPoP-bound
+// tokens (token_type DPoP, cnf.jkt in introspection); the resources then
+// want the token with the DPoP scheme and a proof of the same key, whose
+// ath matches the token, and refuse it as a bearer token. Proofs are
+// checked as RFC 9449 §4.3 says: typ, a public jwk, an allowed algorithm
+// ([Server.DPoPAlgorithms]), htm, htu, iat within a minute, a jti used
+// once, and, with [Server.DPoPNonce], the server's nonce, handed out in
+// DPoP-Nonce headers and changed by [Server.RotateDPoPNonce]. A public
+// client's refresh token is bound to its key too. [Server.RequireDPoP]
+// and [Client.DPoPBoundAccessTokens] make proofs mandatory.
+//
+// A server started with StartTLS asks every connection for a client
+// certificate. At the mTLS endpoint aliases ([Server.MTLSURL], published
+// as mtls_endpoint_aliases), certificates authenticate tls_client_auth
+// clients (a chain to [Server.ClientCAs] and a registered subject) and
+// self_signed_tls_client_auth clients (a registered key), and bind the
+// access tokens of clients with [Client.CertificateBoundAccessTokens]
+// (RFC 8705): the resources accept those only over a connection with the
+// same certificate.
+//
+// The token exchange grant (RFC 8693) trades an active access token for a
+// new one, with an actor token for delegation (act in introspection),
+// resource and audience values (aud in introspection) and a narrower
+// scope.
 //
 // # Time
 //

@@ -134,6 +134,10 @@ func (s *Server) newMux() http.Handler {
 		e := handlers[path]
 		mux.Handle(path, s.endpoint(e.ep, e.h))
 	}
+	for _, path := range mtlsAliases {
+		e := handlers[path]
+		mux.Handle(pathMTLS+path, s.endpoint(e.ep, e.h))
+	}
 	mux.Handle("/", s.wellKnown())
 	return mux
 }

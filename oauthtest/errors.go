@@ -135,10 +135,11 @@ func parseForm(r *http.Request) (url.Values, *oauthError) {
 	return r.PostForm, nil
 }
 
-// checkRepeated rejects parameters sent more than once (RFC 6749 §3.1).
+// checkRepeated rejects parameters sent more than once (RFC 6749 §3.1),
+// except resource (RFC 8707 §2) and audience (RFC 8693 §2.1), which may be.
 func checkRepeated(v url.Values) *oauthError {
 	for k, vs := range v {
-		if len(vs) > 1 {
+		if len(vs) > 1 && k != "resource" && k != "audience" {
 			return errorf(errInvalidRequest, "parameter %q repeated", k)
 		}
 	}

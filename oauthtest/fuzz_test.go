@@ -48,14 +48,18 @@ func FuzzBearerToken(f *testing.F) {
 	f.Add("Bearer abc", "access_token=x", "access_token=y")
 	f.Add("bearer  ", "", "")
 	f.Add("Basic abc", "a=%zz", "")
+	f.Add("DPoP abc", "", "")
 	f.Fuzz(func(t *testing.T, auth, body, query string) {
 		req := httptest.NewRequest(http.MethodPost, "/resource", strings.NewReader(body))
 		req.URL.RawQuery = query
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Authorization", auth)
-		tok, e := bearerToken(req)
-		if e != nil && tok != "" {
-			t.Fatalf("bearerToken = %q with error %v", tok, e)
+		tok, scheme, e := accessToken(req)
+		if e != nil && (tok != "" || scheme != "") {
+			t.Fatalf("accessToken = %q, %q with error %v", tok, scheme, e)
+		}
+		if e == nil && tok != "" && scheme != schemeBearer && scheme != schemeDPoP {
+			t.Fatalf("accessToken = %q with scheme %q", tok, scheme)
 		}
 	})
 }

@@ -25,12 +25,13 @@ func (s *Server) handleIntrospect(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, s.introspection(&t))
 }
 
-// introspection is the answer for an active token (RFC 7662 §2.2).
+// introspection is the answer for an active token (RFC 7662 §2.2), with
+// the confirmation of a bound token (RFC 9449 §6.2, RFC 8705 §3.2).
 func (s *Server) introspection(t *token) map[string]any {
 	body := map[string]any{
 		"active":     true,
 		"client_id":  t.clientID,
-		"token_type": "Bearer",
+		"token_type": t.tokenType(),
 		"iat":        t.issuedAt.Unix(),
 		"nbf":        t.issuedAt.Unix(),
 		"sub":        t.subject(),
@@ -46,6 +47,15 @@ func (s *Server) introspection(t *token) map[string]any {
 	}
 	if t.user != nil {
 		body["username"] = t.user.Username
+	}
+	if len(t.audience) > 0 {
+		body["aud"] = t.audience
+	}
+	if t.actor != "" {
+		body["act"] = map[string]any{"sub": t.actor} // RFC 8693 §4.1
+	}
+	if cnf := t.confirmation(); cnf != nil {
+		body["cnf"] = cnf
 	}
 	if !t.expiresAt.IsZero() {
 		body["exp"] = t.expiresAt.Unix()

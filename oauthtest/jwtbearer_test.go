@@ -240,7 +240,11 @@ func TestTokenExchangeGrant(t *testing.T) {
 		{"wrong type", url.Values{"subject_token": {subject}, "subject_token_type": {"urn:ietf:params:oauth:token-type:id_token"}}, "invalid_request"},
 		{"unknown token", url.Values{"subject_token": {"x"}, "subject_token_type": {tokenTypeAccess}}, "invalid_request"},
 		{"refresh token", url.Values{"subject_token": {user.str("refresh_token")}, "subject_token_type": {tokenTypeAccess}}, "invalid_request"},
-		{"actor token", url.Values{"subject_token": {subject}, "subject_token_type": {tokenTypeAccess}, "actor_token": {subject}}, "invalid_request"},
+		{"actor token without type", url.Values{"subject_token": {subject}, "subject_token_type": {tokenTypeAccess}, "actor_token": {subject}}, "invalid_request"},
+		{"actor type without token", url.Values{"subject_token": {subject}, "subject_token_type": {tokenTypeAccess}, "actor_token_type": {tokenTypeAccess}}, "invalid_request"},
+		{"unknown actor token", url.Values{"subject_token": {subject}, "subject_token_type": {tokenTypeAccess},
+			"actor_token": {"x"}, "actor_token_type": {tokenTypeAccess}}, "invalid_request"},
+		{"relative resource", url.Values{"subject_token": {subject}, "subject_token_type": {tokenTypeAccess}, "resource": {"/api"}}, "invalid_target"},
 		{"requested type", url.Values{
 			"subject_token": {subject}, "subject_token_type": {tokenTypeAccess},
 			"requested_token_type": {"urn:ietf:params:oauth:token-type:refresh_token"},
@@ -249,5 +253,29 @@ func TestTokenExchangeGrant(t *testing.T) {
 	}
 	for _, tc := range tests {
 		wantError(t, exchange(tc.form), http.StatusBadRequest, tc.wantError)
+	}
+}
+
+func TestTokenExchangeGrant_delegation(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t, nil)
+	a := srv.RegisterClient(oauthtest.Client{})
+	b := srv.RegisterClient(oauthtest.Client{})
+	user := password(t, srv, a).str("access_token")
+	actor := clientCredentials(t, srv, b, "").str("access_token")
+	r := post(t, srv, srv.TokenURL(), b, url.Values{
+		"grant_type": {grantTokenExchange}, "subject_token": {user}, "subject_token_type": {tokenTypeAccess},
+		"actor_token": {actor}, "actor_token_type": {tokenTypeAccess}, "requested_token_type": {tokenTypeAccess},
+		"resource": {"https://api.example/a", "https://api.example/b"}, "audience": {"billing"},
+	})
+	wantToken(t, r)
+	info := post(t, srv, srv.IntrospectionURL(), b, url.Values{"token": {r.str("access_token")}})
+	act, _ := info.body["act"].(map[string]any)
+	if info.str("sub") != "user-1" || act["sub"] != b.ID {
+		t.Errorf("introspection = %s; want sub user-1 acted for by %s", short(info.raw), b.ID)
+	}
+	aud, _ := info.body["aud"].([]any)
+	if len(aud) != 3 || aud[0] != "https://api.example/a" || aud[1] != "https://api.example/b" || aud[2] != "billing" {
+		t.Errorf("introspection aud = %v; want both resources and the audience", info.body["aud"])
 	}
 }

@@ -86,6 +86,12 @@ func do(t *testing.T, srv *oauthtest.Server, req *http.Request) response {
 		t.Fatalf("%s %s: %v", req.Method, req.URL, err)
 	}
 	defer resp.Body.Close()
+	return decode(t, resp)
+}
+
+// decode reads an answer and decodes it when it is JSON.
+func decode(t *testing.T, resp *http.Response) response {
+	t.Helper()
 	raw, err := io.ReadAll(resp.Body)
 	if err != nil {
 		t.Fatalf("reading body: %v", err)

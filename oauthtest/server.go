@@ -1,6 +1,8 @@
 package oauthtest
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -161,6 +163,32 @@ type Server struct {
 	// §5.3.2). If false, it answers with plain JSON.
 	UserInfoSigned bool
 
+	// ClientCAs are the certificate authorities whose client certificates
+	// authenticate TLSClientAuth clients (RFC 8705 §2.1). Nil: none, and
+	// such clients cannot authenticate. Servers started with StartTLS ask
+	// every connection for a client certificate, without requiring one.
+	ClientCAs *x509.CertPool
+
+	// RequireDPoP makes the token endpoint refuse token requests without
+	// a DPoP proof (RFC 9449 §5) and the protected resources refuse access
+	// tokens that are not DPoP-bound. If false, a token request with a
+	// valid proof gets DPoP-bound tokens, one without gets bearer tokens,
+	// and the resources accept both, each as what it is.
+	RequireDPoP bool
+
+	// DPoPNonce makes the token endpoint and the protected resources
+	// require the server's nonce in every DPoP proof (RFC 9449 §§8, 9): a
+	// proof without the current nonce gets use_dpop_nonce, and every
+	// answer of these endpoints carries the current nonce in a DPoP-Nonce
+	// header. [Server.RotateDPoPNonce] changes it.
+	DPoPNonce bool
+
+	// DPoPAlgorithms are the proof algorithms accepted and advertised as
+	// dpop_signing_alg_values_supported. If empty, every asymmetric
+	// algorithm of RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384,
+	// ES512 and EdDSA is.
+	DPoPAlgorithms []string
+
 	initOnce sync.Once
 	keysOnce sync.Once
 	ts       *httptest.Server // set by Start and StartTLS
@@ -186,7 +214,8 @@ type Server struct {
 	rsaUsed     int         // how many pooled RSA keys this server took
 	idFaults    []*idFaultState
 	issuers     map[string][]*jose.Key // trusted JWT-bearer assertion issuers
-	jtis        map[string]time.Time   // used assertion IDs, until they expire
+	jtis        map[string]time.Time   // used assertion and proof IDs, until they expire
+	dpopNonces  [2]string              // the current and the previous DPoP nonce
 }
 
 // NewServer starts and returns a new Server listening on 127.0.0.1 over
@@ -238,7 +267,7 @@ func (s *Server) Start() { s.start(false) }
 // the server was already started.
 func (s *Server) StartTLS() { s.start(true) }
 
-func (s *Server) start(tls bool) {
+func (s *Server) start(useTLS bool) {
 	s.init()
 	s.setupKeys()
 	s.mu.Lock()
@@ -248,7 +277,10 @@ func (s *Server) start(tls bool) {
 	}
 	s.started = true
 	s.ts = httptest.NewUnstartedServer(s.handler)
-	if tls {
+	if useTLS {
+		// Ask for a certificate without checking it: mTLS client
+		// authentication checks it per client (RFC 8705 §2).
+		s.ts.TLS = &tls.Config{ClientAuth: tls.RequestClientCert}
 		s.ts.StartTLS()
 	} else {
 		s.ts.Start()

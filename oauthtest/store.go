@@ -20,6 +20,16 @@ type token struct {
 	issuedAt  time.Time
 	expiresAt time.Time // zero: never
 	revoked   bool
+	// binding is the key or certificate the token is bound to, if any.
+	binding
+	audience []string // RFC 8693 audience and resource values; nil: the client
+	actor    string   // the acting party of a delegation (RFC 8693 §4.1)
+}
+
+// binding ties a token to a key the client proves it holds.
+type binding struct {
+	jkt string // the DPoP key's JWK thumbprint (RFC 9449 §6)
+	x5t string // the client certificate's SHA-256 thumbprint (RFC 8705 §3)
 }
 
 func (t *token) active(now time.Time) bool {
@@ -55,6 +65,13 @@ type grant struct {
 	nonce    string    // the nonce of the authentication request
 	// issuedTokenType is sent as issued_token_type (RFC 8693 §2.2.1).
 	issuedTokenType string
+	audience        []string // RFC 8693 audience and resource values
+	actor           string   // RFC 8693 act.sub
+
+	binding // of the access token, set by the token endpoint
+	// refreshBinding binds the refresh token too (a public client's, RFC
+	// 9449 §5).
+	refreshBinding binding
 }
 
 // issue creates and stores the tokens of g. refresh is nil when no refresh
@@ -67,6 +84,7 @@ func (s *Server) issue(g grant) (access, refresh *token) {
 	access = &token{
 		value: rand.Text(), clientID: g.client.ID, user: g.user, sub: g.subject, scope: g.scope,
 		grantID: g.grantID, jti: rand.Text(), issuedAt: now, authTime: g.authTime,
+		binding: g.binding, audience: g.audience, actor: g.actor,
 	}
 	if ttl := durationOr(s.AccessTokenTTL, defaultAccessTokenTTL); ttl > 0 {
 		access.expiresAt = now.Add(ttl)
@@ -75,6 +93,7 @@ func (s *Server) issue(g grant) (access, refresh *token) {
 		refresh = &token{
 			value: rand.Text(), refresh: true, clientID: g.client.ID, user: g.user, sub: g.subject,
 			scope: g.refreshScope, grantID: g.grantID, jti: rand.Text(), issuedAt: now, authTime: g.authTime,
+			binding: g.refreshBinding,
 		}
 		if refresh.scope == "" {
 			refresh.scope = g.scope
@@ -150,7 +169,7 @@ func (s *Server) RevokeAll() {
 func (s *Server) tokenBody(access, refresh *token) map[string]any {
 	body := map[string]any{
 		"access_token": access.value,
-		"token_type":   "Bearer",
+		"token_type":   access.tokenType(),
 	}
 	if !access.expiresAt.IsZero() {
 		body[s.expiresField()] = int64(access.expiresAt.Sub(access.issuedAt) / time.Second)
@@ -162,4 +181,24 @@ func (s *Server) tokenBody(access, refresh *token) map[string]any {
 		body["scope"] = access.scope
 	}
 	return body
+}
+
+// tokenType is the token_type of an access token: DPoP when it is bound to
+// a DPoP key (RFC 9449 §5), else Bearer.
+func (t *token) tokenType() string {
+	if t.jkt != "" {
+		return "DPoP"
+	}
+	return "Bearer"
+}
+
+// confirmation is the cnf claim of a bound token (RFC 7800 §3.1), or nil.
+func (b binding) confirmation() map[string]any {
+	switch {
+	case b.jkt != "":
+		return map[string]any{"jkt": b.jkt}
+	case b.x5t != "":
+		return map[string]any{"x5t#S256": b.x5t}
+	}
+	return nil
 }

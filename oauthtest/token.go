@@ -27,6 +27,7 @@ var grantHandlers = map[string]grantHandler{
 
 // handleToken serves the token endpoint (RFC 6749 §3.2).
 func (s *Server) handleToken(w http.ResponseWriter, r *http.Request) {
+	s.sendDPoPNonce(w)
 	body, e := s.token(r)
 	if e != nil {
 		s.writeTokenError(w, e)
@@ -60,9 +61,17 @@ func (s *Server) token(r *http.Request) (map[string]any, *oauthError) {
 	case !c.allowsGrant(gt):
 		return nil, errorf(errUnauthorizedClient, "client may not use the %s grant", gt)
 	}
+	jkt, e := s.tokenBinding(r, c, form)
+	if e != nil {
+		return nil, e
+	}
 	g, e := h(s, c, form)
 	if e != nil {
 		return nil, e
+	}
+	g.jkt, g.x5t = jkt, certificateBinding(r, c)
+	if c.public() {
+		g.refreshBinding.jkt = jkt
 	}
 	return s.grantResponse(g), nil
 }
