@@ -113,6 +113,15 @@ func grantCases() []grantCase {
 			}
 			return s.Refresh(ctx)
 		}},
+		{name: "token_exchange", fetch: func(_ *testing.T, ctx context.Context, _ *oauthtest.Server, s *oauthkit.Session) (*oauthkit.Token, error) {
+			sub, err := s.FetchToken(ctx, oauthkit.ClientCredentials())
+			if err != nil {
+				return nil, err
+			}
+			return s.FetchToken(ctx, oauthkit.TokenExchange(oauthkit.TokenExchangeRequest{
+				SubjectToken: sub.AccessToken, SubjectTokenType: oauthkit.TokenTypeAccessToken,
+			}))
+		}},
 		{name: "extension grant", fetch: func(_ *testing.T, ctx context.Context, _ *oauthtest.Server, s *oauthkit.Session) (*oauthkit.Token, error) {
 			// client_credentials spelled as a generic grant with its parameters.
 			return s.FetchToken(ctx, oauthkit.ExtensionGrant(oauthkit.GrantTypeClientCredentials, url.Values{"scope": {"read"}}))

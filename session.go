@@ -275,6 +275,9 @@ func (s *Session) requestToken(ctx context.Context, grant Grant, p *tokenParams,
 		return nil, gt, err
 	}
 	tok, err := tokenFromResponse(raw, s.now())
+	if err == nil {
+		err = checkGrantToken(grant, tok, raw)
+	}
 	if err != nil {
 		return nil, gt, err
 	}
