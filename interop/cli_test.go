@@ -190,12 +190,47 @@ func buildCLI(t *testing.T) string {
 type cli struct {
 	bin       string
 	configDir string
+	// env is added to the tool's environment.
+	env []string
 }
 
 func (c cli) command(ctx context.Context, args ...string) *exec.Cmd {
 	cmd := exec.CommandContext(ctx, c.bin, args...)
 	cmd.Env = append(os.Environ(), "OAUTHKIT_CONFIG_DIR="+c.configDir, "NO_COLOR=1")
+	cmd.Env = append(cmd.Env, c.env...)
 	return cmd
+}
+
+// TestCLI_exitCodes: the provider's failures end the tool with the
+// documented codes; a 404 at discovery and at the token endpoint agree.
+func TestCLI_exitCodes(t *testing.T) {
+	t.Parallel()
+	c := cli{bin: buildCLI(t), configDir: t.TempDir(), env: []string{"OAUTHKIT_CLIENT_SECRET=" + basicClient.Secret}}
+	cc := []string{"login", "--grant", "client_credentials", "--client-id", basicClient.ID}
+	tests := []struct {
+		name     string
+		env      []string
+		args     []string
+		wantCode int
+		wantErr  string
+	}{
+		{"discovery 404", nil, []string{"discover", op.Issuer + "/nowhere"}, 5, "HTTP 404"},
+		{"token endpoint 404", nil, append(cc, "--token-url", op.Issuer+"/nowhere"), 5, "HTTP 404"},
+		{"wrong secret", []string{"OAUTHKIT_CLIENT_SECRET=wrong"}, append(cc, "--issuer", op.Issuer), 2, "invalid_client"},
+		{"trailing slash", nil, append(cc, "--issuer", op.Issuer+"/"), 2, "drop the trailing slash"},
+		{"public client, no client credentials", nil, []string{"login", "--grant", "client_credentials", "--client-id", "cli-client", "--auth-method", "none", "--issuer", op.Issuer}, 2, "requested grant type is not allowed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := c
+			c.env = append(c.env, tt.env...)
+			code, _, stderr := c.exec(t, "", tt.args...)
+			if code != tt.wantCode || !strings.Contains(stderr, tt.wantErr) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tt.wantCode, tt.wantErr)
+			}
+		})
+	}
 }
 
 // run runs the tool and returns its stdout, failing the test unless it

@@ -247,7 +247,6 @@ func TestErrors(t *testing.T) {
 		{"no profile", f.env, []string{"token", "-p", "nope"}, exitUsage, "log in with --profile nope"},
 		{"insecure", f.env, cc("http://auth.example/token"), exitUsage, "insecure transport"},
 		{"bad jwt", nil, []string{"jwt", "decode", "not-a-jwt"}, exitUsage, "decoding the JWT"},
-		{"user timeout", f.env, append([]string{"login", "--grant", "device_code", "--timeout", "200ms"}, f.endpoints()...), exitAuth, "timed out waiting for the user"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -262,6 +261,21 @@ func TestErrors(t *testing.T) {
 				t.Errorf("error line %q lacks the prefix", line)
 			}
 		})
+	}
+}
+
+func TestLogin_deviceCodeExpires(t *testing.T) {
+	t.Parallel()
+	srv := oauthtest.NewUnstartedServer()
+	srv.DeviceInterval, srv.DeviceCodeTTL = time.Second, 500*time.Millisecond
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := srv.RegisterClient(oauthtest.Client{})
+	f := &fixture{srv: srv, client: c, env: map[string]string{"OAUTHKIT_CONFIG_DIR": t.TempDir(), "OAUTHKIT_CLIENT_SECRET": c.Secret}}
+	// --timeout bounds each exchange, not the wait for the user.
+	r := f.run(t, append([]string{"login", "--grant", "device_code", "--timeout", "100ms"}, f.endpoints()...)...)
+	if r.code != exitAuth || !strings.Contains(r.stderr, "expired") {
+		t.Errorf("exit %d, stderr %q; want %d and the code expired", r.code, r.stderr, exitAuth)
 	}
 }
 
@@ -290,17 +304,7 @@ type background struct {
 
 func runBackground(t *testing.T, env map[string]string, args ...string) *background {
 	t.Helper()
-	buf := &bytes.Buffer{}
-	b := &background{buf: buf, stderr: &syncWriter{w: buf}, done: make(chan result, 1)}
-	getenv := testEnv(t, env)
-	go func() {
-		var out bytes.Buffer
-		a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: b.stderr, getenv: getenv}
-		code := a.run(t.Context(), args)
-		b.done <- result{code: code, stdout: out.String()}
-	}()
-	t.Cleanup(func() { <-b.done })
-	return b
+	return runBackgroundContext(t, t.Context(), env, args...)
 }
 
 // waitFor polls stderr until re matches and returns the first group.
@@ -414,8 +418,8 @@ func TestLogin_canceled(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
 	defer cancel()
 	r := runCLIContext(t, ctx, f.env, "", append([]string{"login", "--no-browser"}, f.endpoints()...)...)
-	if r.code == exitOK || !strings.Contains(r.stderr, "waiting for the authorization response") {
-		t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+	if r.code != exitInterrupted || !strings.HasSuffix(r.stderr, "\noauthkit: interrupted\n") {
+		t.Errorf("exit %d, stderr %q; want %d and interrupted", r.code, r.stderr, exitInterrupted)
 	}
 }
 

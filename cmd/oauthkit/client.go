@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"slices"
@@ -131,9 +132,9 @@ func splitScopes(in []string) []string {
 // end up in shell history or in the process list.
 func (a *app) clientSecret(file string) (string, error) {
 	if file != "" {
-		b, err := os.ReadFile(file)
+		b, err := readFlagFile("--client-secret-file", file)
 		if err != nil {
-			return "", usageError{fmt.Errorf("reading --client-secret-file: %w", err)}
+			return "", err
 		}
 		return string(bytes.TrimRight(b, "\r\n")), nil
 	}
@@ -208,6 +209,13 @@ func (a *app) provider(ctx context.Context, p *profile, fresh bool) (*oidc.Provi
 		return prov, tried(err, "the saved discovery document of %s", p.Issuer)
 	}
 	prov, err := oidc.NewProvider(ctx, p.Issuer, pc)
+	if errors.Is(err, oidc.ErrDiscoveryIssuerMismatch) {
+		if strings.HasSuffix(p.Issuer, "/") {
+			err = withHint(err, "drop the trailing slash from --issuer")
+		} else {
+			err = withHint(err, "give --issuer exactly as the document names it; a trailing slash counts")
+		}
+	}
 	if err != nil {
 		return nil, tried(err, "discovering %s", p.Issuer)
 	}
@@ -216,11 +224,31 @@ func (a *app) provider(ctx context.Context, p *profile, fresh bool) (*oidc.Provi
 	return prov, nil
 }
 
+// maxFlagFile bounds the files flags name: secrets, keys, bodies.
+const maxFlagFile = 16 << 20
+
+// readFlagFile reads the file a flag names; failing to is a local error.
+func readFlagFile(flag, name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, localError{fmt.Errorf("reading %s: %w", flag, err)}
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxFlagFile+1))
+	if err != nil {
+		return nil, localError{fmt.Errorf("reading %s: %w", flag, err)}
+	}
+	if len(b) > maxFlagFile {
+		return nil, usageError{fmt.Errorf("%s %s: larger than 16 MiB", flag, name)}
+	}
+	return b, nil
+}
+
 // loadKey reads a private key in PEM or JWK form.
 func loadKey(file string) (*jose.Key, error) {
-	b, err := os.ReadFile(file)
+	b, err := readFlagFile("--key-file", file)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("reading --key-file: %w", err)}
+		return nil, err
 	}
 	var key *jose.Key
 	if bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) {

@@ -62,6 +62,7 @@ func (a *app) connect(ctx context.Context, cf *clientFlags) (*conn, error) {
 		return nil, err
 	}
 	c := &conn{a: a, name: cf.profile, p: p}
+	a.conns = append(a.conns, c)
 	var tok *oauthkit.Token
 	if c.name != "" {
 		st, err := a.store()
@@ -190,6 +191,11 @@ func (c *conn) validToken(ctx context.Context) (*oauthkit.Token, error) {
 // saved from a client-credentials or jwt-bearer login, by the same grant.
 func (c *conn) renew(ctx context.Context) (*oauthkit.Token, error) {
 	tok := c.s.Token()
+	if (tok != nil && tok.RefreshToken != "") || c.p.Grant == grantClientCredentials || c.p.Grant == grantJWTBearer {
+		if err := tokenEndpoint.need(c.p, c.s.Config().TokenURL); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case tok != nil && tok.RefreshToken != "":
 		tok, err := c.s.Refresh(ctx, c.p.tokenOptions()...)
@@ -212,4 +218,29 @@ func (c *conn) noToken(err error) error {
 		return tried(err, "getting a valid token")
 	}
 	return fmt.Errorf("profile %q: %w; log in again with oauthkit login -p %s", c.name, err, c.name)
+}
+
+// endpoint names an endpoint of the authorization server as the command
+// line configures it: the flag, and the discovery document's member.
+type endpoint struct{ name, flag, member string }
+
+var (
+	authEndpoint          = endpoint{"authorization", "--auth-url", "authorization_endpoint"}
+	tokenEndpoint         = endpoint{"token", "--token-url", "token_endpoint"}
+	revocationEndpoint    = endpoint{"revocation", "--revocation-url", "revocation_endpoint"}
+	introspectionEndpoint = endpoint{"introspection", "--introspection-url", "introspection_endpoint"}
+	deviceEndpoint        = endpoint{"device authorization", "--device-auth-url", "device_authorization_endpoint"}
+	userInfoEndpoint      = endpoint{"userinfo", "--userinfo-url", "userinfo_endpoint"}
+)
+
+// need returns a usage error that names how to configure e when its URL
+// u is empty: the flag, and whether discovery lacks it.
+func (e endpoint) need(p *profile, u string) error {
+	switch {
+	case u != "":
+		return nil
+	case p.Issuer != "":
+		return usageError{fmt.Errorf("the discovery document of %s has no %s: give %s", p.Issuer, e.member, e.flag)}
+	}
+	return usageError{fmt.Errorf("no %s endpoint: give %s, or --issuer whose discovery document has one", e.name, e.flag)}
 }

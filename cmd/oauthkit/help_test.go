@@ -68,10 +68,13 @@ func TestHelp_exitCodes(t *testing.T) {
 	r := runCLI(t, nil, "--help")
 	for _, want := range []string{
 		"Exit codes:",
-		"  0  success",
-		"  1  usage error",
-		"  2  authorization failed",
-		"  3  network error",
+		"  0    success",
+		"  1    usage error",
+		"  2    authorization failed",
+		"  3    network error",
+		"  4    local error",
+		"  5    server error",
+		"  130  interrupted",
 		"OAUTHKIT_CLIENT_SECRET", "OAUTHKIT_CONFIG_DIR", "OAUTHKIT_INSECURE_TRANSPORT", "NO_COLOR",
 	} {
 		if !strings.Contains(r.stdout, want) {

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -173,9 +172,9 @@ func (a *app) keySource(src string) (jose.KeySource, error) {
 		ks, err := jose.NewRemoteKeySet(jose.RemoteKeySetConfig{URL: src, HTTPClient: a.httpClient(), InsecureAllowHTTP: a.insecureTransport()})
 		return ks, tried(err, "--verify %s", src)
 	}
-	b, err := os.ReadFile(src)
+	b, err := readFlagFile("--verify", src)
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--verify: %w", err)}
+		return nil, err
 	}
 	trimmed := bytes.TrimSpace(b)
 	if !bytes.HasPrefix(trimmed, []byte("{")) {

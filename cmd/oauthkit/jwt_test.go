@@ -49,8 +49,8 @@ func TestJWTDecode(t *testing.T) {
 	}{
 		{"unverified", []string{"jwt", "decode", tok}, exitOK, `"verified": false`},
 		{"verified", []string{"jwt", "decode", "--verify", writeKey(t, key, true), tok}, exitOK, `"verified": true`},
-		{"wrong key", []string{"jwt", "decode", "--verify", writeKey(t, other, true), tok}, exitUsage, ""},
-		{"alg not allowed", []string{"jwt", "decode", "--verify", writeKey(t, key, true), "--alg", "RS256", tok}, exitUsage, ""},
+		{"wrong key", []string{"jwt", "decode", "--verify", writeKey(t, other, true), tok}, exitAuth, ""},
+		{"alg not allowed", []string{"jwt", "decode", "--verify", writeKey(t, key, true), "--alg", "RS256", tok}, exitAuth, ""},
 		{"text", []string{"jwt", "decode", "-o", "text", tok}, exitOK, "exp:      "},
 	}
 	for _, tt := range tests {

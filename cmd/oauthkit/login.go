@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauthkit"
-	"github.com/oauthkit/oauthkit/assertion"
 	"github.com/spf13/cobra"
 )
 
@@ -29,7 +28,8 @@ type loginFlags struct {
 	// qr is --qr; qrSet says whether it was given, else stderr decides.
 	qr, qrSet bool
 	username  string
-	timeout   time.Duration
+	// wait is how long the browser login waits for the browser.
+	wait time.Duration
 }
 
 const loginExample = `  # GitHub: browser login (OAuth app whose callback is http://127.0.0.1:8400/callback)
@@ -77,6 +77,9 @@ The client secret comes from --client-secret-file, OAUTHKIT_CLIENT_SECRET
 or a prompt on the terminal; never from a flag value. For the password
 grant, the password comes from OAUTHKIT_PASSWORD or a prompt.
 
+Each exchange with the server is bounded by --timeout; the browser login
+waits for the browser up to --wait, the device flow until its code expires.
+
 The configuration and the token are saved as the profile NAME of
 --profile, or as the profile "default" without it; later commands
 ("token", "request", "refresh", ...) use it with -p NAME, and the profile
@@ -105,7 +108,8 @@ func (a *app) newLoginCmd() *cobra.Command {
 	f.BoolVar(&lf.qr, "qr", false, "draw the device flow's verification URI as a QR code (default: when stderr is a terminal)")
 	f.StringVar(&lf.username, "username", "", "resource owner's name for the password grant")
 	f.StringVar(&lf.cf.p.Subject, "subject", "", "sub of the jwt-bearer assertion (its iss is the client id)")
-	f.DurationVar(&lf.timeout, "timeout", 5*time.Minute, "how long to wait for the user")
+	f.DurationVar(&lf.wait, "wait", 5*time.Minute, "how long the browser login waits for the browser to come back (the device flow waits until its code expires)")
+	cmd.Annotations = map[string]string{ownTimeout: "yes"}
 	return cmd
 }
 
@@ -119,7 +123,9 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err := a.askSecret(p, grant); err != nil {
 		return err
 	}
-	cfg, _, err := a.config(ctx, p, true)
+	dctx, cancel := a.bounded(ctx)
+	cfg, _, err := a.config(dctx, p, true)
+	cancel()
 	if err != nil {
 		return err
 	}
@@ -127,8 +133,6 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeoutCause(ctx, lf.timeout, errUserTimeout)
-	defer cancel()
 	tok, err := a.obtain(ctx, s, lf, p, grant)
 	if err != nil {
 		return err
@@ -141,14 +145,20 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	return a.printToken(tok, lf.cf.profile, false)
 }
 
+// obtain runs the login's grant. Each exchange with the server is bounded
+// by --timeout; the wait for the user is not.
 func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, p *profile, grant string) (*oauthkit.Token, error) {
-	tokenURL := s.Config().TokenURL
+	if err := needEndpoints(p, s.Config(), grant); err != nil {
+		return nil, err
+	}
 	switch grant {
 	case grantAuthorizationCode:
-		return a.loginCode(ctx, s, lf)
+		return a.loginCode(ctx, s, lf, p)
 	case grantDeviceCode:
-		return a.loginDevice(ctx, s, lf.qr || (!lf.qrSet && isTerminal(a.stderr)))
+		return a.loginDevice(ctx, s, lf, p)
 	case grantClientCredentials, grantJWTBearer:
+		ctx, cancel := a.bounded(ctx)
+		defer cancel()
 		return a.fetchForProfile(ctx, s, p, grant)
 	case grantPassword:
 		if lf.username == "" {
@@ -158,10 +168,30 @@ func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, p
 		if err != nil {
 			return nil, err
 		}
-		tok, err := s.FetchToken(ctx, oauthkit.Password(lf.username, pw))
-		return tok, tried(err, "password grant for %q at %s", lf.username, tokenURL)
+		ctx, cancel := a.bounded(ctx)
+		defer cancel()
+		tok, err := s.FetchToken(ctx, oauthkit.Password(lf.username, pw), p.tokenOptions()...)
+		return tok, tried(err, "password grant for %q at %s", lf.username, s.Config().TokenURL)
 	}
 	return nil, usageError{fmt.Errorf("--grant %q: want authorization_code, device_code, client_credentials, password or jwt-bearer", grant)}
+}
+
+// needEndpoints checks that cfg has the endpoints grant uses.
+func needEndpoints(p *profile, cfg oauthkit.Config, grant string) error {
+	var err error
+	switch grant {
+	case grantAuthorizationCode:
+		err = authEndpoint.need(p, cfg.AuthURL)
+	case grantDeviceCode:
+		err = deviceEndpoint.need(p, cfg.DeviceAuthURL)
+	case grantClientCredentials, grantPassword, grantJWTBearer:
+	default:
+		return nil // obtain reports the unknown grant
+	}
+	if err != nil {
+		return err
+	}
+	return tokenEndpoint.need(p, cfg.TokenURL)
 }
 
 // askSecret prompts for the client secret when the client needs one and
@@ -207,81 +237,4 @@ func (a *app) saveLogin(name string, p *profile, tok *oauthkit.Token) error {
 		return tried(err, "saving profile %q", name)
 	}
 	return tried(st.saveToken(name, tok), "saving the token of profile %q", name)
-}
-
-// loginCode runs the authorization code grant on a loopback redirect.
-func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags) (*oauthkit.Token, error) {
-	lb, err := listenLoopback(lf.redirectPort)
-	if err != nil {
-		return nil, err
-	}
-	defer lb.close()
-	ar, err := s.AuthorizationURL(oauthkit.WithRedirectURL(lb.redirect))
-	if err != nil {
-		return nil, tried(err, "building the authorization URL")
-	}
-	lb.expect(ar.State)
-	if lf.noBrowser || openBrowser(ar.URL) != nil {
-		fmt.Fprintf(a.stderr, "Open this URL in your browser:\n\n  %s\n\n", ar.URL)
-	} else {
-		fmt.Fprintf(a.stderr, "Opened the browser; if it did not open, visit:\n\n  %s\n\n", ar.URL)
-	}
-	sp := a.startSpinner(a.stderr, "Waiting for the browser to come back to "+lb.redirect+" ...")
-	cb, err := lb.wait(ctx)
-	sp.Stop()
-	if err != nil {
-		return nil, tried(err, "waiting for the authorization response")
-	}
-	tok, err := s.ExchangeAuthorizationResponse(ctx, cb.url, *ar)
-	cb.reply <- err
-	if e, ok := errors.AsType[*oauthkit.Error](err); (ok && e.Endpoint == "authorization") || errors.Is(err, oauthkit.ErrAuthorizationIssuerMismatch) {
-		return nil, tried(err, "authorization at %s", s.Config().AuthURL)
-	}
-	return tok, tried(err, "authorization code grant at %s", s.Config().TokenURL)
-}
-
-// loginDevice runs the device authorization grant (RFC 8628).
-// With qr, the verification URI is drawn as a QR code for a phone.
-func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session, qr bool) (*oauthkit.Token, error) {
-	da, err := s.DeviceAuthorization(ctx)
-	if err != nil {
-		return nil, tried(err, "device authorization at %s", s.Config().DeviceAuthURL)
-	}
-	fmt.Fprintf(a.stderr, "To sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
-	if da.VerificationURIComplete != "" {
-		fmt.Fprintf(a.stderr, "or open %s\n", da.VerificationURIComplete)
-	}
-	if qr {
-		fmt.Fprintln(a.stderr)
-		if err := writeQR(a.stderr, cmp.Or(da.VerificationURIComplete, da.VerificationURI), a.useColour(a.stderr)); err != nil {
-			return nil, err
-		}
-		fmt.Fprintln(a.stderr)
-	}
-	sp := a.startSpinner(a.stderr, "Waiting for approval ...")
-	tok, err := s.PollDeviceToken(ctx, da)
-	sp.Stop()
-	return tok, tried(err, "device code grant at %s", s.Config().TokenURL)
-}
-
-// fetchForProfile gets a token by a grant that needs no user: client
-// credentials, or a JWT-bearer assertion signed with the client key.
-func (a *app) fetchForProfile(ctx context.Context, s *oauthkit.Session, p *profile, grant string) (*oauthkit.Token, error) {
-	cfg := s.Config()
-	if grant == grantClientCredentials {
-		tok, err := s.FetchToken(ctx, oauthkit.ClientCredentials())
-		return tok, tried(err, "client credentials grant at %s", cfg.TokenURL)
-	}
-	if cfg.ClientKey == nil {
-		return nil, usageError{errors.New("the jwt-bearer grant needs --key-file")}
-	}
-	js, err := assertion.NewSession(assertion.Config{
-		TokenURL: cfg.TokenURL, Issuer: cfg.ClientID, Subject: p.Subject, Key: cfg.ClientKey,
-		Scopes: cfg.Scopes, HTTPClient: cfg.HTTPClient, InsecureAllowHTTP: cfg.InsecureAllowHTTP,
-	})
-	if err != nil {
-		return nil, err
-	}
-	tok, err := js.ValidToken(ctx)
-	return tok, tried(err, "jwt-bearer grant at %s", cfg.TokenURL)
 }

@@ -49,7 +49,7 @@ type loopback struct {
 func listenLoopback(port int) (*loopback, error) {
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {
-		return nil, usageError{fmt.Errorf("listening for the redirect: %w", err)}
+		return nil, localError{fmt.Errorf("listening for the redirect: %w", err)}
 	}
 	lb := &loopback{
 		redirect: "http://" + ln.Addr().String() + loopbackPath,

@@ -51,7 +51,7 @@ func (a *app) store() (store, error) {
 	}
 	d, err := os.UserConfigDir()
 	if err != nil {
-		return store{}, fmt.Errorf("finding the configuration directory (set OAUTHKIT_CONFIG_DIR): %w", err)
+		return store{}, localError{fmt.Errorf("finding the configuration directory (set OAUTHKIT_CONFIG_DIR): %w", err)}
 	}
 	return store{dir: filepath.Join(d, "oauthkit")}, nil
 }
@@ -97,10 +97,10 @@ func (s store) read(kind, name string, v any) error {
 		return usageError{fmt.Errorf("profile %q: %w (log in with --profile %s first)", name, errNoProfile, name)}
 	}
 	if err != nil {
-		return err
+		return localError{err}
 	}
 	if err := json.Unmarshal(b, v); err != nil {
-		return fmt.Errorf("reading %s: %w", s.path(kind, name), err)
+		return localError{fmt.Errorf("reading %s: %w", s.path(kind, name), err)}
 	}
 	return nil
 }
@@ -120,6 +120,13 @@ func (s store) write(kind, name string, v any) error {
 	if err != nil {
 		return err
 	}
+	if err := s.writeFile(kind, name, b); err != nil {
+		return localError{err}
+	}
+	return nil
+}
+
+func (s store) writeFile(kind, name string, b []byte) error {
 	dir := filepath.Join(s.dir, kind)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
@@ -156,7 +163,7 @@ func (s store) remove(name string) error {
 	var errs []error
 	for _, kind := range []string{"profiles", "tokens"} {
 		if err := os.Remove(s.path(kind, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, err)
+			errs = append(errs, localError{err})
 		}
 	}
 	return errors.Join(errs...)
@@ -169,7 +176,7 @@ func (s store) names() ([]string, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, localError{err}
 	}
 	var names []string
 	for _, e := range entries {
@@ -187,10 +194,10 @@ func (s store) removeToken(name string) error {
 		return err
 	}
 	err := os.Remove(s.path("tokens", name))
-	if errors.Is(err, fs.ErrNotExist) {
+	if err == nil || errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	return err
+	return localError{err}
 }
 
 // tokenOptions are the options of every token request of the profile.

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -22,8 +21,9 @@ const requestLong = `request sends an HTTP request with the profile's access tok
 the response body to stdout (the status line goes to stderr). The token is
 refreshed first when due, and the new token is saved.
 
--d @FILE reads the body from a file, -d @- from stdin. The exit code is 0
-for a 2xx or 3xx answer, 2 for 401 and 403, and 1 for other errors.`
+-d @FILE reads the body from a file (up to 16 MiB), -d @- from stdin. The
+exit code is 0 for a 2xx or 3xx answer, 2 for 401 and 403, and 5 for any
+other error status; the body is written either way.`
 
 const requestExample = `  # GitHub
   oauthkit request -p gh https://api.github.com/user | jq .login
@@ -91,7 +91,7 @@ func (a *app) runRequest(ctx context.Context, cf *clientFlags, rf *requestFlags,
 		return tried(err, "%s %s", rf.method, url)
 	}
 	defer resp.Body.Close()
-	return a.printResponse(resp, rf.include)
+	return tried(a.printResponse(resp, rf.include), "%s %s", rf.method, url)
 }
 
 func (a *app) requestBody(data string) (io.Reader, error) {
@@ -101,9 +101,9 @@ func (a *app) requestBody(data string) (io.Reader, error) {
 	case data == "@-":
 		return a.stdin, nil
 	case strings.HasPrefix(data, "@"):
-		b, err := os.ReadFile(data[1:])
+		b, err := readFlagFile("-d", data[1:])
 		if err != nil {
-			return nil, usageError{fmt.Errorf("-d: %w", err)}
+			return nil, err
 		}
 		return strings.NewReader(string(b)), nil
 	}
@@ -113,7 +113,9 @@ func (a *app) requestBody(data string) (io.Reader, error) {
 // statusError is a protected resource's error status.
 type statusError struct{ status int }
 
-func (e statusError) Error() string { return fmt.Sprintf("the server answered HTTP %d", e.status) }
+func (e statusError) Error() string {
+	return fmt.Sprintf("the server answered HTTP %d %s", e.status, http.StatusText(e.status))
+}
 
 func (a *app) printResponse(resp *http.Response, include bool) error {
 	fmt.Fprintf(a.stderr, "%s %s\n", resp.Proto, resp.Status)

@@ -100,6 +100,9 @@ func (a *app) runRevoke(ctx context.Context, cf *clientFlags, token, hint string
 	if err != nil {
 		return err
 	}
+	if err := revocationEndpoint.need(c.p, c.s.Config().RevocationURL); err != nil {
+		return err
+	}
 	var opts []oauthkit.RevokeOption
 	if hint != "" {
 		opts = append(opts, oauthkit.WithTokenTypeHint(hint))
@@ -168,6 +171,9 @@ func (a *app) newIntrospectCmd() *cobra.Command {
 func (a *app) runIntrospect(ctx context.Context, cf *clientFlags, token, hint string) error {
 	c, err := a.connect(ctx, cf)
 	if err != nil {
+		return err
+	}
+	if err := introspectionEndpoint.need(c.p, c.s.Config().IntrospectionURL); err != nil {
 		return err
 	}
 	var opts []oauthkit.IntrospectOption

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -33,7 +35,23 @@ type app struct {
 	output      string
 	verbose     bool
 	showSecrets bool
+	// timeout is --timeout: the limit of a command's run.
+	timeout time.Duration
+
+	// cmdCtx is the context of the running command, ended by --timeout;
+	// cancel releases it.
+	cmdCtx context.Context
+	cancel context.CancelFunc
+	// conns are the connections the command opened; the run waits for
+	// their renewals in flight before it ends, so that no rotated refresh
+	// token is lost.
+	conns []*conn
 }
+
+// ownTimeout is the annotation of commands that apply --timeout to each
+// exchange with the server instead of to the whole run, because they wait
+// for the user in between.
+const ownTimeout = "own-timeout"
 
 const rootLong = `oauthkit obtains, refreshes, revokes and inspects OAuth 2.0 and OpenID
 Connect tokens, and runs every flow of the oauthkit library against an
@@ -51,10 +69,16 @@ Environment:
   NO_COLOR                     disable colour
 
 Exit codes:
-  0  success
-  1  usage error: bad flags, arguments or configuration
-  2  authorization failed: the server's error=, a state, iss or token problem
-  3  network error: the server could not be reached or timed out`
+  0    success
+  1    usage error: bad flags, arguments or configuration
+  2    authorization failed: the server's error=, a state, iss, signature or
+       claim check, a token that is missing or expired, an HTTP 401 or 403
+  3    network error: the server could not be reached or timed out
+  4    local error: a file, directory or port of this machine could not be
+       used (permissions, a busy --redirect-port, a missing file)
+  5    server error: another HTTP error status (such as 404 or 500), or an
+       answer that is not OAuth (an HTML page, invalid JSON)
+  130  interrupted (Ctrl-C); 143 for SIGTERM`
 
 const rootExample = `  # Every flow against an embedded server, in seconds
   oauthkit demo
@@ -90,15 +114,40 @@ func (a *app) run(ctx context.Context, args []string) int {
 	root.SetOut(a.stdout)
 	root.SetErr(a.stderr)
 	err := root.ExecuteContext(ctx)
-	if err == nil {
-		return exitOK
+	a.settle()
+	if a.cancel != nil {
+		defer a.cancel()
 	}
-	code := exitCode(ctx, err)
-	fmt.Fprintln(a.stderr, errorLine(err))
-	if code == exitUsage && !isReported(err) {
+	red := style{on: a.useColour(a.stderr)}.red
+	switch {
+	case err == nil:
+		return exitOK
+	case ctx.Err() != nil:
+		fmt.Fprintln(a.stderr, red("oauthkit: interrupted"))
+		return interruptedCode(context.Cause(ctx))
+	case errors.Is(err, errCommandTimeout) || (a.cmdCtx != nil && errors.Is(context.Cause(a.cmdCtx), errCommandTimeout) && errors.Is(err, context.DeadlineExceeded)):
+		err = withHint(err, fmt.Sprintf("the command ran longer than --timeout %s; give a longer one, or 0 for none", a.timeout))
+	}
+	fmt.Fprintln(a.stderr, red(errorLine(err)))
+	if isUsage(err) && !errors.As(err, new(*reportedError)) {
 		fmt.Fprintln(a.stderr, `Run "oauthkit help" for usage.`)
 	}
-	return code
+	return exitCode(ctx, err)
+}
+
+// settleTimeout bounds the wait for a renewal in flight when a command
+// ends early.
+const settleTimeout = 10 * time.Second
+
+// settle waits until no session of the run is renewing its token, so that
+// a token the server already rotated is saved before the process exits.
+func (a *app) settle() {
+	deadline := time.Now().Add(settleTimeout)
+	for _, c := range a.conns {
+		for c.s != nil && c.s.Renewing() && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 }
 
 func (a *app) newRootCmd() *cobra.Command {
@@ -110,25 +159,44 @@ func (a *app) newRootCmd() *cobra.Command {
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
-		PersistentPreRunE: func(*cobra.Command, []string) error { return a.checkGlobalFlags() },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.prepare(cmd) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	f := root.PersistentFlags()
 	f.StringVarP(&a.output, "output", "o", outputJSON, "result format: json, text, env or header")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "show every HTTP exchange on stderr, secrets shortened")
 	f.BoolVar(&a.showSecrets, "show-secrets", false, "print secrets in full")
+	f.DurationVar(&a.timeout, "timeout", time.Minute, "limit of the command's run; 0 for none (login: of each exchange, not of the wait for the user)")
 	root.AddCommand(a.newDemoCmd(), a.newLoginCmd(), a.newTokenCmd(), a.newRequestCmd(),
 		a.newRefreshCmd(), a.newRevokeCmd(), a.newIntrospectCmd(), a.newUserInfoCmd(),
 		a.newDiscoverCmd(), a.newJWTCmd(), a.newProfilesCmd(), a.newLogoutCmd())
 	return root
 }
 
-func (a *app) checkGlobalFlags() error {
+// prepare checks the global flags and starts the --timeout clock of cmd.
+func (a *app) prepare(cmd *cobra.Command) error {
 	switch a.output {
 	case outputJSON, outputText, outputEnv, outputHeader:
-		return nil
+	default:
+		return usageError{fmt.Errorf("--output %q: want json, text, env or header", a.output)}
 	}
-	return usageError{fmt.Errorf("--output %q: want json, text, env or header", a.output)}
+	if a.timeout < 0 {
+		return usageError{fmt.Errorf("--timeout %s: want a positive duration, or 0 for none", a.timeout)}
+	}
+	if a.timeout > 0 && cmd.Annotations[ownTimeout] == "" {
+		a.cmdCtx, a.cancel = context.WithTimeoutCause(cmd.Context(), a.timeout, errCommandTimeout)
+		cmd.SetContext(a.cmdCtx)
+	}
+	return nil
+}
+
+// bounded returns ctx limited by --timeout, for one exchange of a
+// command that has its own timeout.
+func (a *app) bounded(ctx context.Context) (context.Context, context.CancelFunc) {
+	if a.timeout <= 0 {
+		return context.WithCancel(ctx)
+	}
+	return context.WithTimeoutCause(ctx, a.timeout, errCommandTimeout)
 }
 
 // insecureTransport reports whether OAUTHKIT_INSECURE_TRANSPORT allows

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"net/http"
 
 	"github.com/oauthkit/oauthkit"
@@ -59,7 +58,7 @@ func (a *app) userInfo(ctx context.Context, cf *clientFlags) (map[string]any, er
 		return nil, err
 	}
 	var claims map[string]any
-	if c.p.UserInfoURL == "" && c.prov != nil {
+	if c.p.UserInfoURL == "" && c.prov != nil && c.prov.Metadata().UserInfoEndpoint != "" {
 		err := c.call(ctx, func() error {
 			ui, err := c.prov.UserInfo(ctx, tok, idTokenSubject(tok))
 			if err != nil {
@@ -69,8 +68,8 @@ func (a *app) userInfo(ctx context.Context, cf *clientFlags) (map[string]any, er
 		})
 		return claims, err
 	}
-	if c.p.UserInfoURL == "" {
-		return nil, usageError{errors.New("no userinfo endpoint: give --issuer or --userinfo-url")}
+	if err := userInfoEndpoint.need(c.p, c.p.UserInfoURL); err != nil {
+		return nil, err
 	}
 	resp, err := c.s.Get(ctx, c.p.UserInfoURL)
 	if err != nil {

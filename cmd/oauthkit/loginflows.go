@@ -1,0 +1,102 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/assertion"
+)
+
+// loginCode runs the authorization code grant on a loopback redirect.
+func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags, p *profile) (*oauthkit.Token, error) {
+	lb, err := listenLoopback(lf.redirectPort)
+	if err != nil {
+		return nil, err
+	}
+	defer lb.close()
+	ar, err := s.AuthorizationURL(oauthkit.WithRedirectURL(lb.redirect))
+	if err != nil {
+		return nil, tried(err, "building the authorization URL")
+	}
+	lb.expect(ar.State)
+	if lf.noBrowser || openBrowser(ar.URL) != nil {
+		fmt.Fprintf(a.stderr, "Open this URL in your browser:\n\n  %s\n\n", ar.URL)
+	} else {
+		fmt.Fprintf(a.stderr, "Opened the browser; if it did not open, visit:\n\n  %s\n\n", ar.URL)
+	}
+	sp := a.startSpinner(a.stderr, "Waiting for the browser to come back to "+lb.redirect+" ...")
+	wctx, cancel := context.WithTimeoutCause(ctx, lf.wait, errUserTimeout)
+	cb, err := lb.wait(wctx)
+	cancel()
+	sp.Stop()
+	if err != nil {
+		return nil, tried(err, "waiting for the authorization response")
+	}
+	ectx, cancel := a.bounded(ctx)
+	defer cancel()
+	tok, err := s.ExchangeAuthorizationResponse(ectx, cb.url, *ar, p.tokenOptions()...)
+	cb.reply <- err
+	if e, ok := errors.AsType[*oauthkit.Error](err); (ok && e.Endpoint == "authorization") || errors.Is(err, oauthkit.ErrAuthorizationIssuerMismatch) {
+		return nil, tried(err, "authorization at %s", s.Config().AuthURL)
+	}
+	return tok, tried(err, "authorization code grant at %s", s.Config().TokenURL)
+}
+
+// loginDevice runs the device authorization grant (RFC 8628) until the
+// code expires, or --wait when the server gives no expiry. The
+// verification URI is drawn as a QR code for a phone with --qr, or when
+// stderr is a terminal.
+func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session, lf *loginFlags, p *profile) (*oauthkit.Token, error) {
+	qr := lf.qr || (!lf.qrSet && isTerminal(a.stderr))
+	dctx, cancel := a.bounded(ctx)
+	da, err := s.DeviceAuthorization(dctx, p.tokenOptions()...)
+	cancel()
+	if err != nil {
+		return nil, tried(err, "device authorization at %s", s.Config().DeviceAuthURL)
+	}
+	fmt.Fprintf(a.stderr, "To sign in, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
+	if da.VerificationURIComplete != "" {
+		fmt.Fprintf(a.stderr, "or open %s\n", da.VerificationURIComplete)
+	}
+	if qr {
+		fmt.Fprintln(a.stderr)
+		if err := writeQR(a.stderr, cmp.Or(da.VerificationURIComplete, da.VerificationURI), a.useColour(a.stderr)); err != nil {
+			return nil, err
+		}
+		fmt.Fprintln(a.stderr)
+	}
+	if da.ExpiresAt.IsZero() {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, lf.wait, errUserTimeout)
+		defer cancel()
+	}
+	sp := a.startSpinner(a.stderr, "Waiting for approval ...")
+	tok, err := s.PollDeviceToken(ctx, da, p.tokenOptions()...)
+	sp.Stop()
+	return tok, tried(err, "device code grant at %s", s.Config().TokenURL)
+}
+
+// fetchForProfile gets a token by a grant that needs no user: client
+// credentials, or a JWT-bearer assertion signed with the client key.
+func (a *app) fetchForProfile(ctx context.Context, s *oauthkit.Session, p *profile, grant string) (*oauthkit.Token, error) {
+	cfg := s.Config()
+	if grant == grantClientCredentials {
+		tok, err := s.FetchToken(ctx, oauthkit.ClientCredentials(), p.tokenOptions()...)
+		return tok, tried(err, "client credentials grant at %s", cfg.TokenURL)
+	}
+	if cfg.ClientKey == nil {
+		return nil, usageError{errors.New("the jwt-bearer grant needs --key-file")}
+	}
+	js, err := assertion.NewSession(assertion.Config{
+		TokenURL: cfg.TokenURL, Issuer: cfg.ClientID, Subject: p.Subject, Key: cfg.ClientKey,
+		Scopes: cfg.Scopes, HTTPClient: cfg.HTTPClient, InsecureAllowHTTP: cfg.InsecureAllowHTTP,
+	})
+	if err != nil {
+		return nil, err
+	}
+	tok, err := js.ValidToken(ctx)
+	return tok, tried(err, "jwt-bearer grant at %s", cfg.TokenURL)
+}
