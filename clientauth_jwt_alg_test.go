@@ -39,6 +39,12 @@ func TestNewSession_clientAssertionAlg(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wk, err := rsa.GenerateKey(rand.Reader, 1024)
+	if err != nil {
+		t.Fatal(err)
+	}
+	weak := &jose.Key{Key: wk}
+	weakOptedIn := &jose.Key{Key: wk, InsecureAllowWeakRSA: true}
 	secret := strings.Repeat("s", 48)
 	tests := []struct {
 		name    string
@@ -53,6 +59,8 @@ func TestNewSession_clientAssertionAlg(t *testing.T) {
 		{name: "ec key RS256", cfg: Config{AuthMethod: PrivateKeyJWT, ClientKey: ecKey, ClientAssertionAlg: jose.RS256}, wantErr: jose.ErrKeyTypeMismatch},
 		{name: "ec key ES384", cfg: Config{AuthMethod: PrivateKeyJWT, ClientKey: ecKey, ClientAssertionAlg: jose.ES384}, wantErr: jose.ErrKeyTypeMismatch},
 		{name: "rsa key HS256", cfg: Config{AuthMethod: PrivateKeyJWT, ClientKey: rsaKey, ClientAssertionAlg: jose.HS256}, wantErr: jose.ErrKeyTypeMismatch},
+		{name: "weak rsa key", cfg: Config{AuthMethod: PrivateKeyJWT, ClientKey: weak}, wantErr: jose.ErrKeyTypeMismatch},
+		{name: "weak rsa key opted in", cfg: Config{AuthMethod: PrivateKeyJWT, ClientKey: weakOptedIn}, wantAlg: jose.RS256},
 		{name: "unknown alg", cfg: Config{AuthMethod: PrivateKeyJWT, ClientKey: rsaKey, ClientAssertionAlg: "RS999"}, wantErr: jose.ErrUnsupportedAlgorithm},
 		{name: "secret HS384", cfg: Config{AuthMethod: ClientSecretJWT, ClientSecret: secret, ClientAssertionAlg: jose.HS384}, wantAlg: jose.HS384},
 		{name: "secret RS256", cfg: Config{AuthMethod: ClientSecretJWT, ClientSecret: secret, ClientAssertionAlg: jose.RS256}, wantErr: jose.ErrKeyTypeMismatch},

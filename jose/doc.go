@@ -23,13 +23,18 @@
 // # Security
 //
 // Verify enforces, in this order: a well-formed compact JWS (the JSON
-// serialization, multiple signatures and JWE are refused); an "alg" in the
-// caller's allow-list, RS256 by default, and never "none"; no "crit"
-// header, since no extension is understood; and a key whose type fits the
-// algorithm, so that an HMAC algorithm is never checked with a public key
-// and an asymmetric algorithm never with a secret. Keys are never taken
-// from the token itself ("jku", "x5u", "x5c" and "jwk" are ignored).
-// Verify checks signatures only: claims are the caller's to validate.
+// serialization, multiple signatures and JWE are refused) whose header
+// names each member once; an "alg" in the caller's allow-list, RS256 by
+// default, and never "none"; no "crit" header, since no extension is
+// understood; and a key whose type fits the algorithm, so that an HMAC
+// algorithm is never checked with a public key and an asymmetric
+// algorithm never with a secret. RSA keys shorter than 2048 bits neither
+// sign nor verify unless the caller opts in ([Key.InsecureAllowWeakRSA],
+// [VerifyOptions.InsecureAllowWeakRSA]). Keys are never taken from the
+// token itself ("jku", "x5u", "x5c" and "jwk" are ignored). Verify checks
+// signatures only: claims are the caller's to validate, decoded with
+// [DecodeClaims] so that a claim given twice or under another case
+// ("AUD") satisfies no check.
 //
 // Key material never appears in the output of String, GoString, fmt verbs
 // or log/slog; [Key.MarshalJSON] does include private parts for a private

@@ -24,6 +24,8 @@ func FuzzVerify(f *testing.F) {
 	f.Add(`{"payload":"e30","signatures":[]}`)
 	f.Add("a.b.c.d.e")
 	f.Add("..")
+	// Duplicate header members: {"alg":"HS256","alg":"ES256"}.
+	f.Add("eyJhbGciOiJIUzI1NiIsImFsZyI6IkVTMjU2In0.e30.AAAA")
 	opts := VerifyOptions{Algorithms: []string{HS256, ES256}}
 	f.Fuzz(func(t *testing.T, token string) {
 		v, err := Verify(t.Context(), token, set, opts)

@@ -32,6 +32,34 @@ type Key struct {
 	// *ecdsa.PrivateKey, *ecdsa.PublicKey (P-256, P-384 or P-521),
 	// ed25519.PrivateKey, ed25519.PublicKey, or []byte (an HMAC secret).
 	Key any
+	// InsecureAllowWeakRSA lets this key sign and verify although it is
+	// an RSA key shorter than [MinRSAKeyBits], which is otherwise refused
+	// ([ErrKeyTypeMismatch]). Such keys can be factored with far less
+	// effort than a 2048-bit one; use it only for a legacy key that
+	// cannot be replaced. It is not part of the JWK form.
+	InsecureAllowWeakRSA bool
+}
+
+// MinRSAKeyBits is the shortest RSA modulus this package signs or
+// verifies with, unless a caller opts in with an InsecureAllowWeakRSA
+// option (RFC 7518 section 3.3 requires 2048 bits).
+const MinRSAKeyBits = 2048
+
+// checkRSASize refuses an RSA key shorter than MinRSAKeyBits unless allow.
+func checkRSASize(key any, allow bool) error {
+	var n int
+	switch k := key.(type) {
+	case *rsa.PublicKey:
+		n = k.N.BitLen()
+	case *rsa.PrivateKey:
+		n = k.N.BitLen()
+	default:
+		return nil
+	}
+	if n < MinRSAKeyBits && !allow {
+		return errorf(ErrKeyTypeMismatch, "RSA key of %d bits is shorter than %d bits", n, MinRSAKeyBits)
+	}
+	return nil
 }
 
 // NewKey returns a Key for key with the given key ID and algorithm, after

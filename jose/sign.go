@@ -79,6 +79,9 @@ func signingAlgorithm(key *Key, alg string) (algorithm, error) {
 	if err := a.fits(key.Key); err != nil {
 		return algorithm{}, err
 	}
+	if err := checkRSASize(key.Key, key.InsecureAllowWeakRSA); err != nil {
+		return algorithm{}, err
+	}
 	if !key.IsPrivate() {
 		return algorithm{}, errorf(ErrKeyTypeMismatch, "signing needs a private key, got a public %s key", keyTypeName(key.Key))
 	}

@@ -7,10 +7,8 @@ import (
 	"crypto/hmac"
 	"crypto/rsa"
 	"encoding/base64"
-	"encoding/json"
 	"slices"
 	"strings"
-	"unicode/utf8"
 )
 
 // Header is the protected header of a JWS (RFC 7515 section 4,
@@ -45,6 +43,11 @@ type VerifyOptions struct {
 	// "alg" is not in it is rejected. Empty means {RS256}, the OpenID
 	// Connect default. "none" is never accepted, even if listed.
 	Algorithms []string
+	// InsecureAllowWeakRSA accepts signatures by RSA keys shorter than
+	// [MinRSAKeyBits], which are otherwise not tried (the error is then
+	// [ErrKeyTypeMismatch]). Anyone who factors such a key can forge
+	// tokens; use it only for an issuer that cannot be made to rotate.
+	InsecureAllowWeakRSA bool
 }
 
 // KeySource supplies the candidate keys for a token header. [Verify] calls
@@ -70,7 +73,9 @@ var b64 = base64.RawURLEncoding.Strict()
 //     ([ErrAlgorithmNotAllowed]);
 //   - a key whose type does not fit the algorithm, in particular an HMAC
 //     algorithm with an RSA, EC or Ed25519 key and an asymmetric algorithm
-//     with a []byte secret ([ErrKeyTypeMismatch]);
+//     with a []byte secret, and an RSA key shorter than [MinRSAKeyBits]
+//     unless opts.InsecureAllowWeakRSA ([ErrKeyTypeMismatch]);
+//   - a header member given twice (RFC 7515 section 4);
 //   - a "crit" header (no extension is understood), the JWS JSON
 //     serialization, JWE, and any malformed input ([ErrMalformedToken]).
 //
@@ -105,7 +110,7 @@ func Verify(ctx context.Context, token string, keys KeySource, opts VerifyOption
 	if err != nil {
 		return nil, err
 	}
-	if err := verifyWith(cands, a, &p); err != nil {
+	if err := verifyWith(cands, a, &p, opts.InsecureAllowWeakRSA); err != nil {
 		return nil, err
 	}
 	return &Verified{Header: p.header, Payload: p.payload}, nil
@@ -136,9 +141,9 @@ func checkAlgorithm(alg string, allowed []string) (algorithm, error) {
 	return resolveAlgorithm(alg)
 }
 
-// verifyWith tries each candidate that fits a and returns nil as soon as
-// one verifies the signature.
-func verifyWith(cands []*Key, a algorithm, p *parsed) error {
+// verifyWith tries each candidate that fits a (and is long enough, unless
+// allowWeak) and returns nil as soon as one verifies the signature.
+func verifyWith(cands []*Key, a algorithm, p *parsed, allowWeak bool) error {
 	var misfit error
 	tried := 0
 	for _, k := range cands {
@@ -146,6 +151,10 @@ func verifyWith(cands []*Key, a algorithm, p *parsed) error {
 			continue
 		}
 		if err := usableFor(k, a); err != nil {
+			misfit = err
+			continue
+		}
+		if err := checkRSASize(k.Key, allowWeak || k.InsecureAllowWeakRSA); err != nil {
 			misfit = err
 			continue
 		}
@@ -274,167 +283,6 @@ func decodePart(buf, src []byte, name string) (part, rest []byte, err error) {
 		return nil, nil, errorf(ErrMalformedToken, "%s is not base64url: %v", name, err)
 	}
 	return buf[:n:n], buf[n:], nil
-}
-
-// decodeHeader decodes the JSON header and lifts out "alg", "kid" and "typ".
-// The common header holding only those members takes a fast path that
-// builds no map; anything else goes through [decodeHeaderMap].
-func decodeHeader(b []byte) (Header, error) {
-	if h, ok := decodeSimpleHeader(b); ok {
-		return h, nil
-	}
-	return decodeHeaderMap(b)
-}
-
-// decodeHeaderMap decodes the JSON header into a map, lifts out "alg",
-// "kid" and "typ" and leaves every other member in Header.Extra.
-func decodeHeaderMap(b []byte) (Header, error) {
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil || m == nil {
-		return Header{}, errorf(ErrMalformedToken, "header is not a JSON object")
-	}
-	var h Header
-	var err error
-	if h.Algorithm, err = takeString(m, "alg"); err != nil {
-		return Header{}, err
-	}
-	if h.KeyID, err = takeString(m, "kid"); err != nil {
-		return Header{}, err
-	}
-	if h.Type, err = takeString(m, "typ"); err != nil {
-		return Header{}, err
-	}
-	if h.Algorithm == "" {
-		return Header{}, errorf(ErrMalformedToken, `header has no "alg"`)
-	}
-	if len(m) > 0 {
-		h.Extra = m
-	}
-	return h, nil
-}
-
-// takeString removes member name from m and returns it; a missing member
-// is "", a member that is not a string is an error.
-func takeString(m map[string]any, name string) (string, error) {
-	v, ok := m[name]
-	if !ok {
-		return "", nil
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", errorf(ErrMalformedToken, "header %q is not a string", name)
-	}
-	delete(m, name)
-	return s, nil
-}
-
-// headerScan is the result of scanning a header that holds only "alg",
-// "kid" and "typ" members.
-type headerScan struct {
-	alg, kid, typ [2]int // byte offsets of each string value, {0, 0} if absent
-	seen          uint8  // bit set of members seen
-}
-
-// decodeSimpleHeader decodes b if it is a valid JSON object whose members
-// are only "alg" (non-empty), "kid" and "typ", each appearing once, with
-// string values free of escapes and valid UTF-8. It reports false for
-// anything else, which [decodeHeaderMap] then handles (and rejects or
-// records in Header.Extra) exactly as before. The three strings share one
-// allocation.
-func decodeSimpleHeader(b []byte) (Header, bool) {
-	if !json.Valid(b) {
-		return Header{}, false
-	}
-	var sc headerScan
-	if !sc.scan(b) || sc.seen&1 == 0 || sc.alg[1] == sc.alg[0] {
-		return Header{}, false
-	}
-	all := string(b)
-	return Header{
-		Algorithm: all[sc.alg[0]:sc.alg[1]],
-		KeyID:     all[sc.kid[0]:sc.kid[1]],
-		Type:      all[sc.typ[0]:sc.typ[1]],
-	}, true
-}
-
-// scan walks the members of b, which json.Valid has accepted, and records
-// where the values of "alg", "kid" and "typ" are. It reports false on any
-// other member, a repeated member, or a value it does not take as is.
-func (sc *headerScan) scan(b []byte) bool {
-	i := skipSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	i = skipSpace(b, i+1)
-	for i < len(b) && b[i] == '"' {
-		ks, ke, ok := rawString(b, i)
-		if !ok {
-			return false
-		}
-		i = skipSpace(b, ke+1)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		i = skipSpace(b, i+1)
-		if i >= len(b) || b[i] != '"' {
-			return false // a non-string value: let the map path report it
-		}
-		vs, ve, ok := rawString(b, i)
-		if !ok || !utf8.Valid(b[vs:ve]) || !sc.record(string(b[ks:ke]), vs, ve) {
-			return false
-		}
-		i = skipSpace(b, ve+1)
-		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
-		}
-	}
-	return i < len(b) && b[i] == '}' && skipSpace(b, i+1) == len(b)
-}
-
-// record notes the value span of member name, reporting false for an
-// unknown or repeated member.
-func (sc *headerScan) record(name string, start, end int) bool {
-	var dst *[2]int
-	var bit uint8
-	switch name {
-	case "alg":
-		dst, bit = &sc.alg, 1
-	case "kid":
-		dst, bit = &sc.kid, 2
-	case "typ":
-		dst, bit = &sc.typ, 4
-	default:
-		return false
-	}
-	if sc.seen&bit != 0 {
-		return false
-	}
-	sc.seen |= bit
-	*dst = [2]int{start, end}
-	return true
-}
-
-// rawString returns the span of the contents of the JSON string starting
-// at b[i] == '"', reporting false if it holds an escape.
-func rawString(b []byte, i int) (start, end int, ok bool) {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '"':
-			return i + 1, j, true
-		case '\\':
-			return 0, 0, false
-		}
-	}
-	return 0, 0, false
-}
-
-// skipSpace returns the index of the first byte at or after i that is not
-// JSON whitespace.
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
 }
 
 // maxECDSADER bounds the DER encoding of an ECDSA signature built by

@@ -69,6 +69,8 @@ func FuzzDecodeHeader(f *testing.F) {
 	f.Add([]byte(`{"alg":"RS256","crit":["x"],"x":1}`))
 	f.Add([]byte(`{"alg":"RS256","alg":"x"}`))
 	f.Add([]byte(`{"ALG":"RS256"}`))
+	f.Add([]byte(`{"alg":"HS256","kid":"k","alg":"RS256","x":1}`))
+	f.Add([]byte(`{"alg":"HS256","\u0061lg":"none"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		checkSameHeader(t, b)
 	})

@@ -40,7 +40,9 @@
 // accepted. Every claim rule of OpenID Connect Core sections 3.1.3.7,
 // 3.2.2.11, 3.3.2.12 and 12.2 is checked and has its own sentinel error:
 // iss, aud, azp, exp, iat, nbf, nonce, at_hash, c_hash, auth_time with
-// max_age. The issuer is compared exactly; multi-tenant providers are
+// max_age. Claims are read by their exact names: a claim given twice is a
+// malformed token, and one under another case ("AUD") is not the claim.
+// RSA keys shorter than 2048 bits are refused unless InsecureAllowWeakRSA. The issuer is compared exactly; multi-tenant providers are
 // handled by an explicit [IssuerValidator] such as [TenantIssuer], which
 // checks each token's issuer against its tenant, never by skipping the
 // check. Plain http is refused except to loopback hosts, unless

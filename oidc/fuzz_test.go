@@ -2,6 +2,7 @@ package oidc
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/oauthkit/oauthkit/jose"
@@ -43,6 +44,11 @@ func FuzzVerify_claims(f *testing.F) {
 	f.Add([]byte(`{"aud":null,"exp":null,"email_verified":"true","amr":"pwd"}`))
 	f.Add([]byte(`[1,2]`))
 	f.Add([]byte(`not json`))
+	// Claim names given twice or in another case satisfy no check.
+	f.Add([]byte(`{"iss":"https://issuer.example.com","sub":"s","aud":"evil","aud":"client-1","exp":1e12,"iat":1,"nonce":"n-0S6_WzA2Mj"}`))
+	f.Add([]byte(`{"iss":"https://issuer.example.com","sub":"s","AUD":"client-1","aud":"evil","exp":1e12,"iat":1,"nonce":"n-0S6_WzA2Mj"}`))
+	f.Add([]byte(`{"ISS":"https://issuer.example.com","Sub":"s","Aud":"client-1","EXP":1e12,"iat":1,"Nonce":"n-0S6_WzA2Mj"}`))
+	f.Add([]byte(`{"iss":"https://issuer.example.com","sub":"s","\u0061ud":"client-1","aud":"client-1","exp":1e12,"iat":1}`))
 	keys := publicSet(testES256())
 	f.Fuzz(func(t *testing.T, payload []byte) {
 		raw, err := jose.Sign(testES256(), "", nil, payload)
@@ -60,6 +66,12 @@ func FuzzVerify_claims(f *testing.F) {
 		var m map[string]any
 		if err := tok.Claims(&m); err != nil {
 			t.Fatalf("Claims() of an accepted token: %v", err)
+		}
+		// What was checked is what the exact members say.
+		var aud audience
+		b, _ := json.Marshal(m["aud"])
+		if m["iss"] != testIssuer || m["sub"] != tok.Subject || json.Unmarshal(b, &aud) != nil || !slices.Contains(aud, testClientID) {
+			t.Fatalf("accepted a token whose exact claims are %v", m)
 		}
 	})
 }

@@ -7,6 +7,8 @@ import (
 	"math"
 	"strconv"
 	"time"
+
+	"github.com/oauthkit/oauthkit/jose"
 )
 
 // IDToken is a verified OpenID Connect ID token (OpenID Connect Core
@@ -49,14 +51,15 @@ type IDToken struct {
 }
 
 // Claims decodes the token's claims (the verified JWT payload) into v
-// with [json.Unmarshal]: a pointer to the caller's struct for custom
-// claims, or to a map[string]any for all of them. It decodes on each
-// call; nothing is decoded until it is asked for.
+// with [jose.DecodeClaims]: a pointer to the caller's struct for custom
+// claims, or to a map[string]any for all of them. As with the standard
+// claims, a struct field is filled only by the member of its exact name.
+// It decodes on each call; nothing is decoded until it is asked for.
 func (t *IDToken) Claims(v any) error {
 	if t.payload == nil {
 		return errors.New("oidc: id token has no claims")
 	}
-	return json.Unmarshal(t.payload, v)
+	return jose.DecodeClaims(t.payload, v)
 }
 
 // idClaims is the wire form of the claims, decoded with one

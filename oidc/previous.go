@@ -1,7 +1,6 @@
 package oidc
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -44,8 +43,8 @@ func previousClaims(raw string) (*idClaims, error) {
 		return nil, fmt.Errorf("%w: previous id token: %v", ErrMalformedClaims, trimPrefix(err.Error()))
 	}
 	var c idClaims
-	if err := json.Unmarshal(payload, &c); err != nil {
-		return nil, fmt.Errorf("%w: previous id token: %v", ErrMalformedClaims, err)
+	if err := jose.DecodeClaims(payload, &c); err != nil {
+		return nil, fmt.Errorf("%w: previous id token: %v", ErrMalformedClaims, trimPrefix(err.Error()))
 	}
 	return &c, nil
 }

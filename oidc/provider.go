@@ -55,6 +55,10 @@ type ProviderConfig struct {
 	// [jose.RemoteKeySetConfig.MaxAge]). Zero: 24h. Ignored when Keys is
 	// set.
 	JWKSMaxAge time.Duration
+	// InsecureAllowWeakRSA accepts ID tokens and signed userinfo answers
+	// signed with RSA keys shorter than 2048 bits; see
+	// [VerifierConfig.InsecureAllowWeakRSA].
+	InsecureAllowWeakRSA bool
 	// InsecureAllowHTTP permits http URLs to hosts that are not loopback,
 	// for discovery, keys and userinfo. Anyone on the network path can then
 	// substitute keys and read tokens. Only for development setups.
@@ -161,6 +165,8 @@ func (p *Provider) Verifier(clientID string) *Verifier {
 		Leeway:          p.cfg.Leeway,
 		IssuerValidator: p.cfg.IssuerValidator,
 		RequireAuthTime: p.cfg.RequireAuthTime,
+
+		InsecureAllowWeakRSA: p.cfg.InsecureAllowWeakRSA,
 	})
 }
 

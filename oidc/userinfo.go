@@ -2,7 +2,6 @@ package oidc
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -28,13 +27,13 @@ type UserInfo struct {
 	payload []byte
 }
 
-// Claims decodes all the claims into v with [json.Unmarshal]: a pointer
-// to the caller's struct, or to a map[string]any.
+// Claims decodes all the claims into v with [jose.DecodeClaims]: a
+// pointer to the caller's struct, or to a map[string]any.
 func (u *UserInfo) Claims(v any) error {
 	if u.payload == nil {
 		return errors.New("oidc: userinfo has no claims")
 	}
-	return json.Unmarshal(u.payload, v)
+	return jose.DecodeClaims(u.payload, v)
 }
 
 // UserInfo fetches the claims about the end user that tok's access token
@@ -81,7 +80,7 @@ func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSu
 		}
 	}
 	var c profileClaims
-	if err := json.Unmarshal(body, &c); err != nil {
+	if err := jose.DecodeClaims(body, &c); err != nil {
 		return nil, &oauthkit.ResponseError{Endpoint: "userinfo", URL: u, StatusCode: http.StatusOK, ContentType: mt,
 			Body: bounded(body), Err: fmt.Errorf("%w: %v", ErrMalformedClaims, err)}
 	}
@@ -102,7 +101,7 @@ func (p *Provider) verifyUserInfoJWT(ctx context.Context, raw string) ([]byte, e
 	if p.keys == nil {
 		return nil, fmt.Errorf("%w: signed userinfo but no jwks_uri", ErrInvalidMetadata)
 	}
-	vt, err := jose.Verify(ctx, raw, p.keys, jose.VerifyOptions{Algorithms: p.algs})
+	vt, err := jose.Verify(ctx, raw, p.keys, jose.VerifyOptions{Algorithms: p.algs, InsecureAllowWeakRSA: p.cfg.InsecureAllowWeakRSA})
 	if err != nil {
 		return nil, wrapVerifyError(err)
 	}
@@ -110,8 +109,8 @@ func (p *Provider) verifyUserInfoJWT(ctx context.Context, raw string) ([]byte, e
 		Iss string   `json:"iss"`
 		Aud audience `json:"aud"`
 	}
-	if err := json.Unmarshal(vt.Payload, &c); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedClaims, err)
+	if err := jose.DecodeClaims(vt.Payload, &c); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedClaims, trimPrefix(err.Error()))
 	}
 	if c.Iss != "" {
 		if iv := p.cfg.IssuerValidator; iv != nil {

@@ -3,7 +3,6 @@ package oidc
 import (
 	"context"
 	"crypto/subtle"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -39,6 +38,11 @@ type VerifierConfig struct {
 	// the client registered require_auth_time. Without it, auth_time is
 	// required only when a max age was requested.
 	RequireAuthTime bool
+	// InsecureAllowWeakRSA accepts ID tokens signed with RSA keys shorter
+	// than 2048 bits (see [jose.VerifyOptions.InsecureAllowWeakRSA]),
+	// which are refused otherwise. Only for an issuer that cannot rotate
+	// to a proper key.
+	InsecureAllowWeakRSA bool
 }
 
 // Verifier verifies ID tokens of one client at one issuer: their
@@ -71,7 +75,7 @@ func NewVerifier(issuer, clientID string, keys jose.KeySource, cfg VerifierConfi
 		issuer:          issuer,
 		clientID:        clientID,
 		keys:            keys,
-		opts:            jose.VerifyOptions{Algorithms: slices.Clone(cfg.Algorithms)},
+		opts:            jose.VerifyOptions{Algorithms: slices.Clone(cfg.Algorithms), InsecureAllowWeakRSA: cfg.InsecureAllowWeakRSA},
 		now:             cfg.Now,
 		leeway:          cfg.Leeway,
 		issuerValidator: cfg.IssuerValidator,
@@ -225,8 +229,10 @@ func (v *Verifier) verify(ctx context.Context, raw string, p *verifyParams) (*ID
 		return nil, wrapVerifyError(err)
 	}
 	var c idClaims
-	if err := json.Unmarshal(vt.Payload, &c); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedClaims, err)
+	// Strictly: a claim given twice, or under another case ("AUD"),
+	// satisfies no check.
+	if err := jose.DecodeClaims(vt.Payload, &c); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrMalformedClaims, trimPrefix(err.Error()))
 	}
 	tok := c.toIDToken(raw, vt.Payload)
 	if err := v.checkClaims(tok, &c, vt.Header.Algorithm, p); err != nil {
