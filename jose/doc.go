@@ -20,6 +20,15 @@
 // standard library's crypto/rsa, crypto/ecdsa, crypto/ed25519 and
 // crypto/hmac. [UnsafeDecode] reads a token without any check, for tools.
 //
+// # Encryption
+//
+// [Encrypt] and [Decrypt] produce and open compact JWEs (RFC 7516) with
+// RSA-OAEP or ECDH-ES key management, for encrypted request objects and
+// responses; [NewEncryptionKey] and [SelectEncryptionKey] find the key.
+// Decrypt has its own algorithm allow-list, and RSA1_5 is refused unless a
+// caller lists it. Decryption authenticates nothing: a nested JWT still
+// goes through Verify.
+//
 // # Security
 //
 // Verify enforces, in this order: a well-formed compact JWS (the JSON
@@ -50,6 +59,7 @@
 // # RFCs
 //
 //   - RFC 7515, JSON Web Signature: https://www.rfc-editor.org/rfc/rfc7515
+//   - RFC 7516, JSON Web Encryption: https://www.rfc-editor.org/rfc/rfc7516
 //   - RFC 7517, JSON Web Key: https://www.rfc-editor.org/rfc/rfc7517
 //   - RFC 7518, JSON Web Algorithms: https://www.rfc-editor.org/rfc/rfc7518
 //   - RFC 8037, EdDSA for JOSE: https://www.rfc-editor.org/rfc/rfc8037
