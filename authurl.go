@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"time"
 )
 
 // AuthorizationRequest is what [Session.AuthorizationURL] produced. Send the
@@ -28,6 +29,17 @@ type AuthorizationRequest struct {
 	ResponseType string `json:"response_type,omitempty"`
 	// MaxAge is the max_age parameter sent, if any (OpenID Connect).
 	MaxAge string `json:"max_age,omitempty"`
+	// ResponseMode is the response_mode sent, if any. A JWT mode ("jwt",
+	// "query.jwt", "fragment.jwt", "form_post.jwt") makes
+	// [Session.ExchangeAuthorizationResponse] accept only a verified
+	// response JWT (JARM).
+	ResponseMode string `json:"response_mode,omitempty"`
+	// RequestURI is the request_uri of a pushed request (RFC 9126), the
+	// only request parameter URL carries besides client_id.
+	RequestURI string `json:"request_uri,omitempty"`
+	// ExpiresAt is when RequestURI expires; the user must reach URL
+	// before then. Zero when the request was not pushed.
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
 }
 
 // String describes the request without the verifier and nonce.
@@ -44,12 +56,52 @@ func GenerateState() string { return rand.Text() }
 // client_id, redirect_uri, scope, a generated state, and, for the code
 // grant, a PKCE S256 challenge of a generated verifier. When scope includes
 // "openid", a nonce is generated too. Query parameters already in
-// [Config.AuthURL] are kept. It does no I/O.
+// [Config.AuthURL] are kept. With [Config.RequestObject] or
+// [WithRequestObject] the parameters travel in a signed request object
+// (RFC 9101). It does no I/O, so it refuses to build a URL when
+// [Config.RequirePushedAuth] says the server only takes pushed requests:
+// use [Session.AuthorizationURLContext] or
+// [Session.PushAuthorizationRequest] then.
 func (s *Session) AuthorizationURL(opts ...AuthURLOption) (*AuthorizationRequest, error) {
+	if s.cfg.RequirePushedAuth {
+		return nil, fmt.Errorf("oauthkit: authorization url: %w", ErrPushedAuthRequired)
+	}
+	a, err := s.newAuthorization(opts)
+	if err != nil {
+		return nil, err
+	}
+	if !a.requestObject {
+		a.u.RawQuery = a.params.Encode()
+		a.ar.URL = a.u.String()
+		return a.ar, nil
+	}
+	obj, err := s.requestObject(a.params)
+	if err != nil {
+		return nil, err
+	}
+	q := frontChannelParams(a.u.Query(), a.params)
+	q.Set("request", obj)
+	a.u.RawQuery = q.Encode()
+	a.ar.URL = a.u.String()
+	return a.ar, nil
+}
+
+// authorization is an authorization request before it is encoded.
+type authorization struct {
+	u             *url.URL   // Config.AuthURL, parsed
+	params        url.Values // every request parameter, AuthURL's query included
+	ar            *AuthorizationRequest
+	requestObject bool // send params in a signed request object
+}
+
+// newAuthorization draws state, verifier and nonce and collects every
+// parameter of the request.
+func (s *Session) newAuthorization(opts []AuthURLOption) (*authorization, error) {
 	if s.cfg.AuthURL == "" {
 		return nil, fmt.Errorf("oauthkit: authorization url: %w", ErrNoEndpoint)
 	}
-	p := authURLParams{responseType: "code", pkce: s.cfg.PKCE, redirect: s.cfg.RedirectURL, scopes: s.cfg.Scopes}
+	p := authURLParams{responseType: "code", pkce: s.cfg.PKCE, redirect: s.cfg.RedirectURL, scopes: s.cfg.Scopes,
+		requestObject: s.cfg.RequestObject != nil}
 	for _, o := range opts {
 		o.applyAuthURL(&p)
 	}
@@ -64,7 +116,8 @@ func (s *Session) AuthorizationURL(opts ...AuthURLOption) (*AuthorizationRequest
 	for k, vs := range p.params {
 		q[k] = slices.Clone(vs)
 	}
-	ar := &AuthorizationRequest{State: p.state, RedirectURL: p.redirect, ResponseType: p.responseType, MaxAge: q.Get("max_age")}
+	ar := &AuthorizationRequest{State: p.state, RedirectURL: p.redirect, ResponseType: p.responseType,
+		MaxAge: q.Get("max_age"), ResponseMode: q.Get("response_mode")}
 	q.Set("response_type", p.responseType)
 	q.Set("client_id", s.cfg.ClientID)
 	q.Set("state", p.state)
@@ -85,9 +138,7 @@ func (s *Session) AuthorizationURL(opts ...AuthURLOption) (*AuthorizationRequest
 		}
 		q.Set("nonce", ar.Nonce)
 	}
-	u.RawQuery = q.Encode()
-	ar.URL = u.String()
-	return ar, nil
+	return &authorization{u: u, params: q, ar: ar, requestObject: p.requestObject}, nil
 }
 
 // addPKCE adds the code challenge for response types that return a code.

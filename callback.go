@@ -14,8 +14,8 @@ import (
 
 // ParseAuthorizationResponse returns the parameters of an authorization
 // response: the query, or the fragment when the query carries none of
-// code, error, state and access_token (response_mode=fragment and the
-// implicit grant). callbackURL is the absolute URL the server redirected
+// code, error, state, access_token and response (response_mode=fragment,
+// fragment.jwt and the implicit grant). callbackURL is the absolute URL the server redirected
 // to, a relative one such as a handler's r.URL.String() ("/cb?code=..."),
 // or the query alone ("code=...&state=..." or "?code=..."). Inside a
 // net/http handler, prefer [ParseCallbackRequest].
@@ -78,7 +78,7 @@ func responseParams(u *url.URL) (url.Values, error) {
 }
 
 func hasResponseParam(v url.Values) bool {
-	for _, k := range []string{"code", "error", "state", "access_token"} {
+	for _, k := range []string{"code", "error", "state", "access_token", jarmResponse} {
 		if v.Has(k) {
 			return true
 		}
@@ -212,6 +212,10 @@ func (s *Session) checkRedirectTransport(ar AuthorizationRequest) error {
 
 // exchangeParams checks the response parameters and completes the grant.
 func (s *Session) exchangeParams(ctx context.Context, params url.Values, ar AuthorizationRequest, opts []TokenOption) (*Token, error) {
+	params, err := s.openJARM(ctx, params, ar)
+	if err != nil {
+		return nil, err
+	}
 	if err := s.checkAuthorizationResponse(params, ar); err != nil {
 		return nil, err
 	}

@@ -82,6 +82,15 @@ type Config struct {
 	IntrospectionURL string
 	// DeviceAuthURL is the RFC 8628 device authorization endpoint, if any.
 	DeviceAuthURL string
+	// PushedAuthURL is the pushed authorization request endpoint (RFC
+	// 9126), if any; [Session.PushAuthorizationRequest] needs it.
+	PushedAuthURL string
+	// RequirePushedAuth says the server takes authorization requests only
+	// when pushed (its metadata's require_pushed_authorization_requests,
+	// or the client's registration): [Session.AuthorizationURL] then
+	// refuses, and [Session.AuthorizationURLContext] pushes. It needs
+	// PushedAuthURL.
+	RequirePushedAuth bool
 	// RedirectURL is the redirect_uri sent with the authorization request
 	// and the code exchange. Empty: none is sent.
 	RedirectURL string
@@ -132,6 +141,15 @@ type Config struct {
 	// PKCE selects the code challenge method for the authorization code
 	// grant. Zero: PKCES256.
 	PKCE PKCEMethod
+
+	// RequestObject, when set, sends every authorization request's
+	// parameters in a signed request object (RFC 9101), configured by it.
+	// Nil: plain parameters, unless [WithRequestObject] asks.
+	RequestObject *RequestObjectConfig
+	// JARMVerifier verifies JWT-secured authorization responses (JARM),
+	// which a request gets with a JWT response mode ([WithResponseMode]);
+	// the oidc package provides one. Nil: such responses are refused.
+	JARMVerifier JARMVerifier
 
 	// Leeway is how long before expiry a token is refreshed. Zero means 60s;
 	// a negative value means refresh only once the token has expired. For
@@ -246,6 +264,7 @@ func (c *Config) validate() error {
 		{"auth url", c.AuthURL, false}, {"token url", c.TokenURL, true},
 		{"revocation url", c.RevocationURL, true}, {"introspection url", c.IntrospectionURL, true},
 		{"device auth url", c.DeviceAuthURL, true}, {"redirect url", c.RedirectURL, false},
+		{"pushed auth url", c.PushedAuthURL, true},
 	} {
 		if e.u == "" {
 			continue
@@ -270,6 +289,12 @@ func (c *Config) validate() error {
 	}
 	if c.RequireIssuerParameter && c.Issuer == "" {
 		bad("require issuer parameter without an issuer")
+	}
+	if c.RequirePushedAuth && c.PushedAuthURL == "" {
+		bad("require pushed auth without a pushed auth url")
+	}
+	if ro := c.RequestObject; ro != nil && ro.Key == nil && c.ClientKey == nil && c.ClientSecret == "" {
+		bad("request object without a key, client key or client secret to sign it")
 	}
 	if c.Retry.MaxAttempts < 0 {
 		bad("negative retry attempts")

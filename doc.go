@@ -14,6 +14,16 @@
 // any other grant: [Password], [ClientCredentials], [RefreshToken] and
 // [ExtensionGrant] for the rest (device code, JWT bearer, token exchange).
 //
+// # Hardened authorization requests and responses
+//
+// [Session.PushAuthorizationRequest] sends the authorization request over
+// the back channel (PAR, RFC 9126) and [Session.AuthorizationURLContext]
+// does so whenever [Config.RequirePushedAuth] says the server wants it.
+// [WithRequestObject] and [Config.RequestObject] put the parameters in a
+// signed, optionally encrypted, request object (JAR, RFC 9101), by value
+// or pushed. [WithResponseMode] with a JWT mode asks for a signed response
+// (JARM), which [Config.JARMVerifier] verifies before the usual checks.
+//
 // # Client authentication
 //
 // Every call to the token, revocation, introspection and device endpoints
@@ -58,6 +68,7 @@
 //
 // # Standards
 //
-// RFC 6749, 6750, 7009, 7523, 7636, 7662, 8252, 8414, 8628, 9207 and
-// OpenID Connect Core 1.0.
+// RFC 6749, 6750, 7009, 7523, 7636, 7662, 8252, 8414, 8628, 9101, 9126,
+// 9207, OpenID Connect Core 1.0 and the JWT Secured Authorization
+// Response Mode (JARM).
 package oauthkit

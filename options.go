@@ -26,6 +26,7 @@ type authURLParams struct {
 	pkce                                           PKCEMethod
 	scopes                                         []string
 	scopesSet                                      bool
+	requestObject                                  bool
 	params                                         url.Values
 }
 

@@ -7,5 +7,6 @@ import "context"
 // result includes encryption keys ("use" "enc"), for
 // [SelectEncryptionKey]. The slice and keys must not be modified.
 func (r *RemoteKeySet) Keys(ctx context.Context) ([]*Key, error) {
-	return r.current(ctx)
+	keys, _, err := r.current(ctx)
+	return keys, err
 }

@@ -38,6 +38,8 @@ type authorizeReply struct {
 	mode        string
 	state       string
 	rt          responseType
+	clientID    string
+	jwt         bool // a JWT-secured response (JARM)
 }
 
 // handleAuthorize serves the authorization endpoint (RFC 6749 §3.1). Errors
@@ -49,12 +51,27 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		writeError(w, e)
 		return
 	}
+	if params, e = s.frontRequest(r, params); e != nil {
+		writeError(w, e)
+		return
+	}
 	c, redirectURI, e := s.authorizeClient(params)
 	if e != nil {
 		writeError(w, e)
 		return
 	}
-	req := AuthorizationRequest{
+	req := newAuthorizationRequest(c, redirectURI, params)
+	reply := authorizeReply{redirectURI: redirectURI, mode: defaultMode(req.ResponseType), state: req.State, clientID: c.ID}
+	if e := s.validateAuthorization(c, &req, &reply); e != nil {
+		s.redirect(w, r, reply, errorParams(e.code, e.description))
+		return
+	}
+	s.approve(w, r, c, req, reply)
+}
+
+// newAuthorizationRequest collects the parameters of a request by c.
+func newAuthorizationRequest(c *Client, redirectURI string, params url.Values) AuthorizationRequest {
+	return AuthorizationRequest{
 		ClientID:            c.ID,
 		RedirectURI:         redirectURI,
 		ResponseType:        params.Get("response_type"),
@@ -66,12 +83,6 @@ func (s *Server) handleAuthorize(w http.ResponseWriter, r *http.Request) {
 		ResponseMode:        params.Get("response_mode"),
 		Params:              params,
 	}
-	reply := authorizeReply{redirectURI: redirectURI, mode: defaultMode(req.ResponseType), state: req.State}
-	if e := s.validateAuthorization(c, &req, &reply); e != nil {
-		s.redirect(w, r, reply, errorParams(e.code, e.description))
-		return
-	}
-	s.approve(w, r, c, req, reply)
 }
 
 func authorizeParams(r *http.Request) (url.Values, *oauthError) {
@@ -253,8 +264,11 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, reply authoriz
 	if reply.state != "" {
 		params.Set("state", reply.state)
 	}
-	if !s.OmitIssuer {
+	if !s.OmitIssuer || reply.jwt {
 		params.Set("iss", s.issuer())
+	}
+	if reply.jwt {
+		params = url.Values{"response": {s.responseJWT(reply, params)}}
 	}
 	if reply.mode == responseFormPost {
 		writeFormPost(w, reply.redirectURI, params)

@@ -130,6 +130,17 @@ type Client struct {
 	// token requests without a DPoP proof (RFC 9449 §5.2,
 	// dpop_bound_access_tokens).
 	DPoPBoundAccessTokens bool
+
+	// RequirePushedAuthorizationRequests makes the authorization endpoint
+	// refuse this client's requests unless they were pushed (RFC 9126
+	// §6, require_pushed_authorization_requests).
+	RequirePushedAuthorizationRequests bool
+
+	// ResponseEncryptionKey is the client's public encryption key (RSA or
+	// EC, see [jose.NewEncryptionKey]): JWT-secured authorization
+	// responses (JARM §2.2) to the client are encrypted to it. If nil,
+	// they are signed only.
+	ResponseEncryptionKey *jose.Key
 }
 
 func (c *Client) public() bool { return c.AuthMethod == AuthNone }

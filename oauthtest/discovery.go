@@ -109,6 +109,7 @@ func (s *Server) metadata() map[string]any {
 	if s.UserInfoSigned {
 		m["userinfo_signing_alg_values_supported"] = []string{alg}
 	}
+	s.frontChannelMetadata(m, alg)
 	return m
 }
 

@@ -49,6 +49,12 @@
 //   - /userinfo and /resource: protected resources that accept bearer tokens
 //     (RFC 6750) and DPoP-bound tokens (RFC 9449). The userinfo endpoint answers with JSON or, with
 //     [Server.UserInfoSigned], a signed JWT.
+//   - /par: pushed authorization requests (RFC 9126), with client
+//     authentication; [Server.RequirePushedAuthorizationRequests] and
+//     [Client.RequirePushedAuthorizationRequests] make them mandatory.
+//     The authorization endpoint also takes signed (and, with
+//     [Server.EncryptionKey], encrypted) request objects (RFC 9101), and
+//     answers in the JWT response modes of JARM and in form_post.
 //   - /jwks: the public signing keys (RFC 7517 §5).
 //   - /.well-known/oauth-authorization-server (RFC 8414) and
 //     /.well-known/openid-configuration (OpenID Connect Discovery 1.0): the
@@ -129,8 +135,9 @@
 // answer slowly, hang, or drop the connection. [Server.InjectIDTokenFault]
 // makes ID tokens break one validation rule each: a bad signature, "alg"
 // "none", HMAC keyed with the public key, a wrong iss, aud, azp, nonce,
-// at_hash or c_hash, an expired token, and more. Faults are plain data: see
-// [Fault] and [IDTokenFault].
+// at_hash or c_hash, an expired token, and more. [Server.InjectJWTFault]
+// does the same for JARM response JWTs and logout tokens. Faults are plain
+// data: see [Fault], [IDTokenFault] and [JWTFault].
 //
 // # Concurrency
 //

@@ -27,6 +27,10 @@ const (
 	LoginEndpoint         Endpoint = "login"                // /login, the pages of [Server.LoginPage]
 	EndSessionEndpoint    Endpoint = "end_session"          // /logout, RP-Initiated Logout
 
+	// PushedAuthorizationEndpoint is the pushed authorization request
+	// endpoint of RFC 9126, /par.
+	PushedAuthorizationEndpoint Endpoint = "pushed_authorization"
+
 	// DiscoveryEndpoint serves both metadata documents: RFC 8414's
 	// /.well-known/oauth-authorization-server and OpenID Connect's
 	// /.well-known/openid-configuration, at the paths the issuer implies
@@ -47,6 +51,7 @@ const (
 	pathJWKS                = "/jwks"
 	pathLogin               = "/login"
 	pathEndSession          = "/logout"
+	pathPushedAuthorization = "/par"
 	pathMetadata            = "/.well-known/oauth-authorization-server"
 	pathOpenIDConfiguration = "/.well-known/openid-configuration"
 )
@@ -128,6 +133,7 @@ func (s *Server) newMux() http.Handler {
 		pathJWKS:                {JWKSEndpoint, s.handleJWKS},
 		pathLogin:               {LoginEndpoint, s.handleLogin},
 		pathEndSession:          {EndSessionEndpoint, s.handleEndSession},
+		pathPushedAuthorization: {PushedAuthorizationEndpoint, s.handlePushedAuthorization},
 	}
 	mux := http.NewServeMux()
 	for _, path := range slices.Sorted(maps.Keys(handlers)) {

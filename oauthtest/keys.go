@@ -147,13 +147,21 @@ func (s *Server) unpublishedKey() (*jose.Key, string) {
 }
 
 // PublicKeys returns the public halves of the published signing keys, the
-// current one last: what the JWKS endpoint serves. Tests can verify ID
+// current one last, followed by the public [Server.EncryptionKey] if there
+// is one: what the JWKS endpoint serves. Tests can verify ID
 // tokens with it directly (it is a [jose.KeySource]).
 func (s *Server) PublicKeys() *jose.KeySet {
 	s.setupKeys()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return (&jose.KeySet{Keys: slices.Clone(s.keys)}).Public()
+	ks := (&jose.KeySet{Keys: slices.Clone(s.keys)}).Public()
+	if s.EncryptionKey != nil {
+		if pub := s.EncryptionKey.Public(); pub != nil {
+			pub.Use = "enc"
+			ks.Keys = append(ks.Keys, pub)
+		}
+	}
+	return ks
 }
 
 // RotateKeys makes a new signing key, of the same algorithm, the current

@@ -55,6 +55,8 @@ func checkResponseMode(rt responseType, mode string, reply *authorizeReply) *oau
 			// Tokens must not be sent in the query (§2.1, §5).
 			return errorf(errInvalidRequest, "response_mode query not allowed with a token in the response")
 		}
+	case responseJWT, responseQueryJWT, responseFragmentJWT, responseFormPostJWT:
+		return jwtResponseMode(rt, mode, reply)
 	default:
 		return errorf(errInvalidRequest, "unsupported response_mode %q", mode)
 	}

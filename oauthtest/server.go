@@ -189,6 +189,23 @@ type Server struct {
 	// ES512 and EdDSA is.
 	DPoPAlgorithms []string
 
+	// RequirePushedAuthorizationRequests makes the authorization endpoint
+	// refuse requests that were not pushed (RFC 9126 §5), for every
+	// client, and says so in the metadata. [Client] has the same switch
+	// for one client.
+	RequirePushedAuthorizationRequests bool
+
+	// PushedRequestTTL is the lifetime of a pushed request's request_uri
+	// (RFC 9126 §2.2). Zero means one minute.
+	PushedRequestTTL time.Duration
+
+	// EncryptionKey is the server's private encryption key (RSA or EC,
+	// use "enc"), made with [jose.NewEncryptionKey]. When set, its public
+	// half is published in the JWKS and request objects may be encrypted
+	// to it (RFC 9101 §6.1). If nil, encrypted request objects are
+	// refused.
+	EncryptionKey *jose.Key
+
 	initOnce sync.Once
 	keysOnce sync.Once
 	ts       *httptest.Server // set by Start and StartTLS
@@ -213,9 +230,11 @@ type Server struct {
 	unpublished *jose.Key   // for IDTokenFault.SignWithUnpublishedKey
 	rsaUsed     int         // how many pooled RSA keys this server took
 	idFaults    []*idFaultState
-	issuers     map[string][]*jose.Key // trusted JWT-bearer assertion issuers
-	jtis        map[string]time.Time   // used assertion and proof IDs, until they expire
-	dpopNonces  [2]string              // the current and the previous DPoP nonce
+	issuers     map[string][]*jose.Key    // trusted JWT-bearer assertion issuers
+	jtis        map[string]time.Time      // used assertion and proof IDs, until they expire
+	dpopNonces  [2]string                 // the current and the previous DPoP nonce
+	pushed      map[string]*pushedRequest // by request_uri
+	jwtFaults   []*jwtFaultState
 }
 
 // NewServer starts and returns a new Server listening on 127.0.0.1 over
@@ -255,6 +274,7 @@ func (s *Server) init() {
 		s.logins = make(map[string]*pendingLogin)
 		s.issuers = make(map[string][]*jose.Key)
 		s.jtis = make(map[string]time.Time)
+		s.pushed = make(map[string]*pushedRequest)
 		s.handler = s.newMux()
 	})
 }

@@ -73,6 +73,40 @@ type Metadata struct {
 	// AuthorizationResponseISSSupported is
 	// "authorization_response_iss_parameter_supported" (RFC 9207).
 	AuthorizationResponseISSSupported bool `json:"authorization_response_iss_parameter_supported,omitempty"`
+	// PushedAuthorizationRequestEndpoint is
+	// "pushed_authorization_request_endpoint" (RFC 9126 section 5).
+	PushedAuthorizationRequestEndpoint string `json:"pushed_authorization_request_endpoint,omitempty"`
+	// RequirePushedAuthorizationRequests is
+	// "require_pushed_authorization_requests" (RFC 9126 section 5).
+	RequirePushedAuthorizationRequests bool `json:"require_pushed_authorization_requests,omitempty"`
+	// RequestObjectSigningAlgs is
+	// "request_object_signing_alg_values_supported" (RFC 9101).
+	RequestObjectSigningAlgs []string `json:"request_object_signing_alg_values_supported,omitempty"`
+	// RequestObjectEncryptionAlgs is
+	// "request_object_encryption_alg_values_supported".
+	RequestObjectEncryptionAlgs []string `json:"request_object_encryption_alg_values_supported,omitempty"`
+	// RequestObjectEncryptionEncs is
+	// "request_object_encryption_enc_values_supported".
+	RequestObjectEncryptionEncs []string `json:"request_object_encryption_enc_values_supported,omitempty"`
+	// ResponseModesSupported is "response_modes_supported".
+	ResponseModesSupported []string `json:"response_modes_supported,omitempty"`
+	// AuthorizationSigningAlgs is
+	// "authorization_signing_alg_values_supported" (JARM section 3).
+	AuthorizationSigningAlgs []string `json:"authorization_signing_alg_values_supported,omitempty"`
+	// RegistrationEndpoint is "registration_endpoint" (RFC 7591).
+	RegistrationEndpoint string `json:"registration_endpoint,omitempty"`
+	// BackChannelLogoutSupported is "backchannel_logout_supported" (OpenID
+	// Connect Back-Channel Logout 1.0 section 2.1).
+	BackChannelLogoutSupported bool `json:"backchannel_logout_supported,omitempty"`
+	// BackChannelLogoutSessionSupported is
+	// "backchannel_logout_session_supported".
+	BackChannelLogoutSessionSupported bool `json:"backchannel_logout_session_supported,omitempty"`
+	// FrontChannelLogoutSupported is "frontchannel_logout_supported"
+	// (OpenID Connect Front-Channel Logout 1.0 section 3).
+	FrontChannelLogoutSupported bool `json:"frontchannel_logout_supported,omitempty"`
+	// FrontChannelLogoutSessionSupported is
+	// "frontchannel_logout_session_supported".
+	FrontChannelLogoutSessionSupported bool `json:"frontchannel_logout_session_supported,omitempty"`
 	// Extra holds every other member, as decoded by encoding/json.
 	Extra map[string]any `json:"-"`
 }
@@ -135,6 +169,13 @@ var knownMetadataMembers = []string{
 	"code_challenge_methods_supported", "id_token_signing_alg_values_supported",
 	"userinfo_signing_alg_values_supported",
 	"authorization_response_iss_parameter_supported",
+	"pushed_authorization_request_endpoint", "require_pushed_authorization_requests",
+	"request_object_signing_alg_values_supported",
+	"request_object_encryption_alg_values_supported",
+	"request_object_encryption_enc_values_supported", "response_modes_supported",
+	"authorization_signing_alg_values_supported", "registration_endpoint",
+	"backchannel_logout_supported", "backchannel_logout_session_supported",
+	"frontchannel_logout_supported", "frontchannel_logout_session_supported",
 }
 
 // clone returns a deep copy of m.
@@ -144,6 +185,8 @@ func (m *Metadata) clone() *Metadata {
 		&c.ScopesSupported, &c.ResponseTypesSupported, &c.GrantTypesSupported,
 		&c.TokenEndpointAuthMethodsSupported, &c.TokenEndpointAuthSigningAlgs,
 		&c.CodeChallengeMethodsSupported, &c.IDTokenSigningAlgs, &c.UserInfoSigningAlgs,
+		&c.RequestObjectSigningAlgs, &c.RequestObjectEncryptionAlgs, &c.RequestObjectEncryptionEncs,
+		&c.ResponseModesSupported, &c.AuthorizationSigningAlgs,
 	} {
 		*s = append([]string(nil), *s...)
 	}

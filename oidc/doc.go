@@ -29,6 +29,11 @@
 // response must carry the ID token, and the token endpoint's must have
 // the same iss and sub.
 //
+// [Provider.JARMVerifier] verifies JWT-secured authorization responses
+// (JARM) with the same allow-list and keys, so that a session asking for
+// a JWT response mode checks the response JWT before state, iss and the
+// code; Provider.Config installs it.
+//
 // [Verifier.Verify] verifies an ID token by hand, with keys from anywhere
 // (a [jose.KeySet], a [jose.RemoteKeySet]), and returns its claims as an
 // [IDToken]; [IDToken.Claims] decodes any other claim.
@@ -62,5 +67,6 @@
 //     https://openid.net/specs/openid-connect-discovery-1_0.html
 //   - RFC 8414, OAuth 2.0 Authorization Server Metadata
 //   - RFC 9207, OAuth 2.0 Authorization Server Issuer Identification
+//   - JWT Secured Authorization Response Mode for OAuth 2.0 (JARM)
 //   - RFC 7519, JSON Web Token
 package oidc

@@ -100,7 +100,8 @@ func NewProviderFromMetadata(m *Metadata, cfg ProviderConfig) (*Provider, error)
 	p := &Provider{meta: m.clone(), cfg: cfg, keys: cfg.Keys}
 	p.cfg.Algorithms = slices.Clone(cfg.Algorithms)
 	for _, u := range []string{m.AuthorizationEndpoint, m.TokenEndpoint, m.UserInfoEndpoint, m.JWKSURL,
-		m.RevocationEndpoint, m.IntrospectionEndpoint, m.DeviceAuthorizationEndpoint} {
+		m.RevocationEndpoint, m.IntrospectionEndpoint, m.DeviceAuthorizationEndpoint,
+		m.PushedAuthorizationRequestEndpoint, m.RegistrationEndpoint, m.EndSessionEndpoint} {
 		if u == "" {
 			continue
 		}
@@ -173,8 +174,12 @@ func (p *Provider) Verifier(clientID string) *Verifier {
 // Config completes base, a session configuration with at least the client
 // id, from the provider's metadata, and returns the result; base itself
 // is not changed. Fields base sets are kept. It fills:
-//   - AuthURL, TokenURL, RevocationURL, IntrospectionURL and DeviceAuthURL
-//     from the metadata's endpoints;
+//   - AuthURL, TokenURL, RevocationURL, IntrospectionURL, DeviceAuthURL
+//     and PushedAuthURL from the metadata's endpoints, and
+//     RequirePushedAuth from require_pushed_authorization_requests
+//     (RFC 9126);
+//   - JARMVerifier: p.JARMVerifier(base.ClientID), used only when a
+//     request asks for a JWT response mode;
 //   - Issuer (unless an IssuerValidator is configured: the metadata then
 //     names a template) and RequireIssuerParameter from
 //     authorization_response_iss_parameter_supported (RFC 9207);
@@ -194,6 +199,7 @@ func (p *Provider) Config(base oauthkit.Config) (oauthkit.Config, error) {
 	setIfEmpty(&c.RevocationURL, m.RevocationEndpoint)
 	setIfEmpty(&c.IntrospectionURL, m.IntrospectionEndpoint)
 	setIfEmpty(&c.DeviceAuthURL, m.DeviceAuthorizationEndpoint)
+	p.frontChannelConfig(&c)
 	if c.Issuer == "" && p.cfg.IssuerValidator == nil {
 		c.Issuer = m.Issuer
 		c.RequireIssuerParameter = c.RequireIssuerParameter || m.AuthorizationResponseISSSupported

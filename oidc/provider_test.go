@@ -80,13 +80,16 @@ func TestProvider_Config(t *testing.T) {
 	}
 	opt := cmp.FilterPath(func(p cmp.Path) bool {
 		f := p.Last().String()
-		return f == ".IDTokenValidator" || f == ".Now"
+		return f == ".IDTokenValidator" || f == ".Now" || f == ".JARMVerifier"
 	}, cmp.Ignore())
 	if diff := cmp.Diff(want, got, opt); diff != "" {
 		t.Errorf("Config() mismatch (-want +got):\n%s", diff)
 	}
 	if _, ok := got.IDTokenValidator.(*Verifier); !ok {
 		t.Errorf("IDTokenValidator = %T, want *Verifier", got.IDTokenValidator)
+	}
+	if _, ok := got.JARMVerifier.(*JARMVerifier); !ok {
+		t.Errorf("JARMVerifier = %T, want *JARMVerifier", got.JARMVerifier)
 	}
 	if _, err := oauthkit.NewSession(got); err != nil {
 		t.Errorf("NewSession(Config()) = %v", err)
