@@ -29,8 +29,7 @@ const jarmResponse = "response"
 // [ResponseModeFormPostJWT]) asks for a JWT-secured response (JARM):
 // [Session.ExchangeAuthorizationResponse] then accepts only a response
 // JWT that [Config.JARMVerifier] verified. For the form_post modes the
-// response arrives as a POST: pass the callback URL with the posted form
-// as its query, e.g. cfg.RedirectURL + "?" + r.PostForm.Encode().
+// response arrives as a POST: hand the request to [Session.ExchangeCallback].
 func WithResponseMode(mode string) AuthURLOption {
 	return authURLFunc(func(p *authURLParams) {
 		if p.params == nil {
