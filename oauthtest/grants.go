@@ -123,6 +123,9 @@ func (s *Server) useRefreshToken(value, clientID, scope string) (token, *oauthEr
 	switch {
 	case !ok || !t.refresh:
 		return token{}, errorf(errInvalidGrant, "unknown refresh token")
+	case t.rotated && s.DetectRefreshTokenReuse:
+		s.revokeGrantLocked(t.grantID)
+		return token{}, errorf(errInvalidGrant, "refresh token reused after rotation; grant revoked")
 	case t.clientID != clientID:
 		return token{}, errorf(errInvalidGrant, "refresh token was issued to another client")
 	case !t.active(s.now()):
@@ -131,7 +134,7 @@ func (s *Server) useRefreshToken(value, clientID, scope string) (token, *oauthEr
 		return token{}, errorf(errInvalidScope, "scope %q exceeds the original grant", scope)
 	}
 	if s.RotateRefreshTokens {
-		t.revoked = true
+		t.revoked, t.rotated = true, true
 	}
 	return *t, nil
 }

@@ -62,6 +62,40 @@ func TestRefreshTokenGrant_rotation(t *testing.T) {
 	wantToken(t, refresh(t, srv, c, next, ""))
 }
 
+func TestRefreshTokenGrant_reuseDetection(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		detect     bool
+		wantStatus int // of the newest tokens after the reuse
+	}{
+		{"detection on revokes the grant", true, 401},
+		{"detection off keeps the new tokens", false, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newServer(t, func(s *oauthtest.Server) {
+				s.RotateRefreshTokens, s.DetectRefreshTokenReuse = true, tt.detect
+			})
+			c := srv.RegisterClient(oauthtest.Client{})
+			old := password(t, srv, c).str("refresh_token")
+			next := refresh(t, srv, c, old, "")
+			wantToken(t, next)
+			wantError(t, refresh(t, srv, c, old, ""), 400, "invalid_grant")
+			if res := get(t, srv, srv.ResourceURL(), next.str("access_token")); res.status != tt.wantStatus {
+				t.Errorf("access token issued before the reuse: HTTP %d; want %d", res.status, tt.wantStatus)
+			}
+			r := refresh(t, srv, c, next.str("refresh_token"), "")
+			if tt.detect {
+				wantError(t, r, 400, "invalid_grant")
+			} else {
+				wantToken(t, r)
+			}
+		})
+	}
+}
+
 func TestRefreshTokenGrant_expiry(t *testing.T) {
 	t.Parallel()
 	srv, clk := newClockServer(t, func(s *oauthtest.Server) {

@@ -93,6 +93,13 @@ type Server struct {
 	// response carries no refresh token and the old one stays valid.
 	RotateRefreshTokens bool
 
+	// DetectRefreshTokenReuse makes the presentation of a refresh token
+	// that rotation has already replaced revoke every token of its grant,
+	// the new ones included, as the OAuth 2.0 Security Best Current
+	// Practice (RFC 9700 §4.14.2) recommends: two clients racing with one
+	// refresh token then lose the login. It needs RotateRefreshTokens.
+	DetectRefreshTokenReuse bool
+
 	// NoRefreshTokens stops every grant from issuing refresh tokens. If
 	// false, the authorization_code, password and device_code grants issue
 	// one to clients allowed to use the refresh_token grant. The

@@ -20,6 +20,7 @@ type token struct {
 	issuedAt  time.Time
 	expiresAt time.Time // zero: never
 	revoked   bool
+	rotated   bool // a refresh token replaced by rotation
 	// binding is the key or certificate the token is bound to, if any.
 	binding
 	audience []string // RFC 8693 audience and resource values; nil: the client
