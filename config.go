@@ -180,6 +180,19 @@ type Config struct {
 	// to 60s), in a goroutine of its own.
 	OnTokenUpdate func(ctx context.Context, u TokenUpdate) error
 
+	// Store, when set, shares the token with every session that uses the
+	// same store, in this process or in others, and makes their renewals
+	// one: when the token is due, the session that holds the store's
+	// lease renews it and saves it, and the others wait for that token
+	// (see [TokenStore]). Requests with a valid token use the session's
+	// cached copy and do not touch the store. A session without a token
+	// loads it from the store on first use; tokens from FetchToken and
+	// Exchange are saved to it; SetToken sets this session's copy only.
+	// OnTokenUpdate is called by the session that renewed the token. When
+	// the store fails, the session renews nothing and reports
+	// [ErrStoreUnavailable]. Nil: the token lives in this session only.
+	Store TokenStore
+
 	// TokenPlacement says where protected requests carry the token. Zero:
 	// the Authorization header.
 	TokenPlacement TokenPlacement

@@ -2,6 +2,7 @@ package oauthkit
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -39,6 +40,12 @@ type plan struct {
 	// refreshToken is the refresh token sent, when grant is the refresh
 	// grant; the new token keeps it when the answer carries none.
 	refreshToken string
+	// manual is an explicit Refresh: with Config.Store it renews even
+	// when the stored token is not due.
+	manual bool
+	// storeErr, set by the run before the flight ends, says Config.Store
+	// could not save the new token; Refresh reports it, requests go on.
+	storeErr error
 }
 
 // tokenFor returns the token to authorize a request with, renewing it
@@ -109,7 +116,10 @@ func (s *Session) planFor(cur *tokenState, manual *tokenParams, now time.Time) (
 		return s.refreshPlan(cur, manual)
 	}
 	if cur == nil {
-		if s.cfg.TokenURL == "" || s.cfg.Grant == nil {
+		switch {
+		case s.cfg.Store != nil:
+			return &plan{grant: s.cfg.Grant}, nil // the token may be in the store
+		case s.cfg.TokenURL == "" || s.cfg.Grant == nil:
 			return nil, nil
 		}
 		return &plan{grant: s.cfg.Grant}, nil
@@ -135,10 +145,13 @@ func (s *Session) refreshPlan(cur *tokenState, manual *tokenParams) (*plan, erro
 	if rt == "" && cur != nil {
 		rt = cur.tok.RefreshToken
 	}
-	if rt == "" {
+	switch {
+	case rt == "" && cur == nil && s.cfg.Store != nil:
+		return &plan{p: *manual, manual: true}, nil // refresh the stored token
+	case rt == "":
 		return nil, fmt.Errorf("oauthkit: refresh: %w", ErrNoRefreshToken)
 	}
-	return &plan{old: cur, grant: RefreshToken(rt), p: *manual, refreshToken: rt}, nil
+	return &plan{old: cur, grant: RefreshToken(rt), p: *manual, refreshToken: rt, manual: true}, nil
 }
 
 // renewPlan is the automatic renewal of cur: refresh when there is a
@@ -198,7 +211,7 @@ func (s *Session) Refresh(ctx context.Context, opts ...TokenOption) (*Token, err
 		if st == nil {
 			return nil, err
 		}
-		return st.tok.Clone(), err
+		return st.tok.Clone(), errors.Join(err, f.plan.storeErr)
 	}
 }
 

@@ -25,6 +25,9 @@ func (s *Session) run(ctx context.Context, f *flight) {
 // obtained; a token whose report failed is published as unsaved, with
 // the error, so that it is reported again before its next use.
 func (s *Session) execute(ctx context.Context, pl *plan) (*tokenState, error) {
+	if s.cfg.Store != nil && (pl.grant != nil || pl.old == nil) {
+		return s.executeShared(ctx, pl)
+	}
 	var tok *Token
 	var u TokenUpdate
 	if pl.grant == nil {

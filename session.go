@@ -32,11 +32,12 @@ type Session struct {
 
 	cur atomic.Pointer[tokenState] // the current token, read without a lock
 
-	mu       sync.Mutex // guards flight, renew, failures and retryAt
+	mu       sync.Mutex // guards flight, renew, failures, retryAt and pending
 	flight   *flight    // the renewal in progress, if any
 	renew    *renewal   // how to renew a token without a refresh token
 	failures int        // flights failed in a row
 	retryAt  time.Time  // no automatic retry for a still-valid token before this
+	pending  *pending   // a token Config.Store could not save
 
 	hc clientOnce // the authorizing HTTP client
 }
@@ -216,7 +217,9 @@ func (st *tokenState) token() *Token {
 // it the session's token. A nil grant is the client credentials grant
 // (Authlib's rule: no code and no user means client_credentials). The
 // client authenticates with the session's method unless an option says
-// otherwise.
+// otherwise. With [Config.Store] the token is saved to the store too;
+// when that fails, FetchToken returns the token (the session keeps it)
+// and an error matching [ErrStoreUnavailable].
 func (s *Session) FetchToken(ctx context.Context, grant Grant, opts ...TokenOption) (*Token, error) {
 	if grant == nil {
 		grant = ClientCredentials()
@@ -235,6 +238,11 @@ func (s *Session) FetchToken(ctx context.Context, grant Grant, opts ...TokenOpti
 		s.mu.Unlock()
 	}
 	s.store(tok)
+	if s.cfg.Store != nil {
+		if err := s.seedShared(ctx, tok); err != nil {
+			return tok.Clone(), err
+		}
+	}
 	return tok.Clone(), nil
 }
 
