@@ -34,7 +34,7 @@ var logoutTemplate = template.Must(template.New("logout").Parse(`<!DOCTYPE html>
 <p>Log out of oauthtest?</p>
 <form method="post" action="{{.Action}}">
 {{range $k, $v := .Fields}}<input type="hidden" name="{{$k}}" value="{{$v}}">
-{{end}}<button type="submit" id="logout" name="confirm" value="yes">Log out</button>
+{{end}}<button type="submit" id="confirm-logout" name="confirm" value="yes">Log out</button>
 </form>
 {{- end}}
 `))

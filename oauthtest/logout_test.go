@@ -73,7 +73,7 @@ func TestEndSession_confirmPage(t *testing.T) {
 	c := srv.RegisterClient(oauthtest.Client{RedirectURIs: []string{callback}, PostLogoutRedirectURIs: []string{postLogout}})
 	params := url.Values{"id_token_hint": {idTokenFor(t, srv, c)}, "post_logout_redirect_uri": {postLogout}, "state": {`"><i>`}}
 	confirm := sendGet(t, srv, srv.EndSessionURL()+"?"+params.Encode())
-	if confirm.status != http.StatusOK || !strings.Contains(confirm.body, `id="logout"`) {
+	if confirm.status != http.StatusOK || !strings.Contains(confirm.body, `id="confirm-logout"`) {
 		t.Fatalf("end session = %d %q; want the confirmation page", confirm.status, confirm.body)
 	}
 	if strings.Contains(confirm.body, `"><i>`) {

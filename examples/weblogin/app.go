@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"math"
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/oauthkit/oauthkit"
@@ -167,7 +169,11 @@ type claim struct{ Name, Value string }
 func sortedClaims(m map[string]any) []claim {
 	var out []claim
 	for _, k := range slices.Sorted(maps.Keys(m)) {
-		out = append(out, claim{k, fmt.Sprint(m[k])})
+		v := m[k]
+		if f, ok := v.(float64); ok && f == math.Trunc(f) {
+			v = strconv.FormatFloat(f, 'f', -1, 64) // a NumericDate, not 1.7e+09
+		}
+		out = append(out, claim{k, fmt.Sprint(v)})
 	}
 	return out
 }

@@ -3,11 +3,13 @@ package main
 import (
 	"bufio"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,8 +20,20 @@ import (
 	"go.uber.org/goleak"
 )
 
+// afterAll runs after every test of the package, before the leak check:
+// the browser tests close their shared browser there.
+var afterAll []func()
+
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m)
+	code := m.Run()
+	for _, f := range afterAll {
+		f()
+	}
+	if err := goleak.Find(); code == 0 && err != nil {
+		fmt.Fprintln(os.Stderr, "goleak:", err)
+		code = 1
+	}
+	os.Exit(code)
 }
 
 // clock is a settable clock shared by the app and the provider.
