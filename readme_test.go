@@ -44,13 +44,13 @@ import (
 
 // Values the reader supplies.
 var (
-	ctx                     = context.Background()
-	issuer                  string // an OpenID provider
-	id, secret              string // client credentials
-	cb                      string // the redirect URI
-	callbackURL             string // where the provider redirected the browser
-	tokenURL, apiURL        string
-	jsonFile                []byte // a service-account key file
+	ctx              = context.Background()
+	issuer           string // an OpenID provider
+	id, secret       string // client credentials
+	cb               string // the redirect URI
+	callbackURL      string // where the provider redirected the browser
+	tokenURL, apiURL string
+	jsonFile         []byte // a service-account key file
 )
 
 // db stores tokens.
@@ -63,8 +63,6 @@ func saveInUserSession(w http.ResponseWriter, r *http.Request, ar oauthkit.Autho
 func loadFromUserSession(r *http.Request) oauthkit.AuthorizationRequest {
 	return oauthkit.AuthorizationRequest{}
 }
-
-var _, _, _, _, _, _, _, _, _ = ctx, issuer, id, secret, cb, callbackURL, tokenURL, apiURL, jsonFile
 `
 
 // readmeImports maps the package names fragments may use to their paths.

@@ -6,7 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
-	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -16,24 +16,6 @@ import (
 	"github.com/oauthkit/oauthkit/oidc"
 )
 
-// testClock is a clock that tests move by hand.
-type testClock struct {
-	mu sync.Mutex // guards t
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // A provider that rotates its signing key between two logins, a second
 // apart, keeps its users logged in; tokens with random kids still cost at
 // most one key fetch per JWKSMinRefreshInterval.
@@ -42,10 +24,14 @@ func TestProvider_oauthtest_keyRotation(t *testing.T) {
 	ctx := t.Context()
 	srv := oauthtest.NewServer()
 	t.Cleanup(srv.Close)
-	clock := &testClock{t: time.Now()}
-	srv.Now = clock.Now
+	// A clock the test moves by hand.
+	var offset atomic.Int64
+	start := time.Now()
+	now := func() time.Time { return start.Add(time.Duration(offset.Load())) }
+	advance := func(d time.Duration) { offset.Add(int64(d)) }
+	srv.Now = now
 	client := srv.RegisterClient(oauthtest.Client{RedirectURIs: []string{"https://app.example/cb"}})
-	p, err := oidc.NewProvider(ctx, srv.URL, oidc.ProviderConfig{Now: clock.Now, Algorithms: []string{jose.RS256, jose.ES256}, JWKSMinRefreshInterval: 10 * time.Second, JWKSMaxAge: time.Hour})
+	p, err := oidc.NewProvider(ctx, srv.URL, oidc.ProviderConfig{Now: now, Algorithms: []string{jose.RS256, jose.ES256}, JWKSMinRefreshInterval: 10 * time.Second, JWKSMaxAge: time.Hour})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +50,7 @@ func TestProvider_oauthtest_keyRotation(t *testing.T) {
 	}
 	srv.RotateKeys()
 	srv.RemoveOldKeys() // the JWKS holds only the new key
-	clock.Advance(time.Second)
+	advance(time.Second)
 	if _, err := l.login(t); err != nil {
 		t.Fatalf("login a second after the key rotation: %v", err)
 	}
@@ -82,14 +68,14 @@ func TestProvider_oauthtest_keyRotation(t *testing.T) {
 	for i := range 600 {
 		key := &jose.Key{KeyID: fmt.Sprintf("random-%d", i), Key: k}
 		raw, err := jose.Sign(key, jose.ES256, nil, map[string]any{"iss": srv.URL, "sub": "x", "aud": client.ID,
-			"iat": clock.Now().Unix(), "exp": clock.Now().Add(time.Hour).Unix()})
+			"iat": now().Unix(), "exp": now().Add(time.Hour).Unix()})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := v.Verify(ctx, raw); !errors.Is(err, jose.ErrNoMatchingKey) {
 			t.Fatalf("Verify(random kid) = %v; want %v", err, jose.ErrNoMatchingKey)
 		}
-		clock.Advance(100 * time.Millisecond)
+		advance(100 * time.Millisecond)
 	}
 	if n := srv.RequestCount(oauthtest.JWKSEndpoint) - before; n > 6 {
 		t.Errorf("JWKS fetches during a minute of random kids = %d; want at most 6", n)
