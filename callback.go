@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 
+	scrub "github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
@@ -37,18 +38,19 @@ func parseCallbackURL(raw string) (*url.URL, error) {
 		raw = "?" + raw
 	}
 	u, err := url.Parse(raw)
+	shown := scrub.String(raw) // the code is a credential
 	if err != nil {
-		return nil, fmt.Errorf("oauthkit: authorization response url %q: %w", raw, err)
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: %w", shown, scrub.URLError(err))
 	}
 	switch {
 	case u.Scheme == "" && u.Host == "":
 		return u, nil // relative: the handler's r.URL, or a bare query
 	case u.Scheme == "":
-		return nil, fmt.Errorf("oauthkit: authorization response url %q: host %q without a scheme", raw, u.Host)
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: host %q without a scheme", shown, u.Host)
 	case !strings.EqualFold(u.Scheme, "https") && !strings.EqualFold(u.Scheme, "http"):
-		return nil, fmt.Errorf("oauthkit: authorization response url %q: scheme %q, want https, http or a relative url", raw, u.Scheme)
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: scheme %q, want https, http or a relative url", shown, u.Scheme)
 	case u.Host == "":
-		return nil, fmt.Errorf("oauthkit: authorization response url %q: %s scheme without a host", raw, u.Scheme)
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: %s scheme without a host", shown, u.Scheme)
 	}
 	return u, nil
 }
@@ -202,7 +204,7 @@ func (s *Session) checkRedirectTransport(ar AuthorizationRequest) error {
 	}
 	u, err := url.Parse(ar.RedirectURL)
 	if err != nil {
-		return fmt.Errorf("oauthkit: authorization response: redirect url %q: %w", ar.RedirectURL, err)
+		return fmt.Errorf("oauthkit: authorization response: redirect url %q: %v", scrub.String(ar.RedirectURL), scrub.String(err.Error()))
 	}
 	if err := checkURLTransport(u, s.cfg.InsecureAllowHTTP); err != nil {
 		return fmt.Errorf("oauthkit: authorization response: redirect url: %w", err)

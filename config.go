@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	scrub "github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/jose"
 )
@@ -283,11 +284,12 @@ func (c *Config) validate() error {
 			continue
 		}
 		problems, insecure := secure.CheckEndpoint(e.u, c.InsecureAllowHTTP || !e.credentialed)
+		shown := scrub.String(e.u)
 		for _, p := range problems {
-			bad("%s %q: %v", e.name, e.u, p)
+			bad("%s %q: %v", e.name, shown, scrub.String(p.Error()))
 		}
 		if insecure != nil {
-			errs = append(errs, withSentinel(fmt.Errorf("%w: %s %q: insecure transport: %v", ErrInvalidConfig, e.name, e.u, insecure), ErrInsecureTransport))
+			errs = append(errs, withSentinel(fmt.Errorf("%w: %s %q: insecure transport: %v", ErrInvalidConfig, e.name, shown, insecure), ErrInsecureTransport))
 		}
 	}
 	if c.ClientAuth == nil {

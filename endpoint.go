@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	scrub "github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/internal/wire"
 )
@@ -94,6 +95,9 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 func (s *Session) send(req *http.Request, c endpointCall) (*rawResponse, error) {
 	resp, err := secure.NoRedirects(s.client).Do(req)
 	if err != nil {
+		// A custom client authentication may have put a secret in the URL,
+		// and url.Error quotes it.
+		scrub.URLError(err)
 		return nil, &transportError{fmt.Errorf("oauthkit: %s endpoint: %w", c.endpoint, err)}
 	}
 	defer resp.Body.Close()

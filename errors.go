@@ -3,9 +3,12 @@ package oauthkit
 import (
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	scrub "github.com/oauthkit/oauthkit/internal/redact"
 )
 
 // Sentinel errors, matchable with [errors.Is]. They are returned wrapped
@@ -99,14 +102,20 @@ type Error struct {
 	// URI is the error_uri, if any.
 	URI string
 	// Body is the start of the response body (at most 1 KiB), for
-	// debugging. It is never printed by Error.
+	// debugging, as received. No rendering of the error (Error, %v, %+v,
+	// %#v, LogValue) prints it; only its length shows.
 	Body []byte
 
 	retryAfter time.Duration
 }
 
-// Error returns one line naming the endpoint, code, description and status.
+// Error returns one line naming the endpoint, code, description and
+// status, with credentials redacted.
 func (e *Error) Error() string {
+	return scrub.String(e.message())
+}
+
+func (e *Error) message() string {
 	var b strings.Builder
 	b.WriteString("oauthkit: ")
 	b.WriteString(e.Endpoint)
@@ -140,7 +149,9 @@ type ResponseError struct {
 	// Location is the Location header of a redirect that was refused
 	// ([ErrRedirect]).
 	Location string
-	// Body is the start of the response body (at most 1 KiB).
+	// Body is the start of the response body (at most 1 KiB), as
+	// received. Error, %#v and LogValue show a short snippet of it with
+	// every credential-named member redacted.
 	Body []byte
 	// Err is the underlying cause, if any; Unwrap returns it.
 	Err error
@@ -149,8 +160,12 @@ type ResponseError struct {
 }
 
 // Error returns one line naming the endpoint, status and a short snippet of
-// the body.
+// the body, with every credential-named member redacted.
 func (e *ResponseError) Error() string {
+	return scrub.String(e.message())
+}
+
+func (e *ResponseError) message() string {
 	msg := "oauthkit: " + e.Endpoint + " endpoint"
 	if e.URL != "" {
 		msg += " " + e.URL
@@ -164,7 +179,7 @@ func (e *ResponseError) Error() string {
 	if e.Location != "" {
 		msg += " to " + strconv.Quote(redactedURL(e.Location))
 	}
-	if s := snippet(e.Body, 80); s != "" {
+	if s := bodySnippet(e.Body); s != "" {
 		msg += ": " + strconv.Quote(s)
 	}
 	return msg
@@ -179,6 +194,10 @@ func orUnknown(s string) string {
 	}
 	return s
 }
+
+// bodySnippet is the start of a body for messages, credentials redacted
+// before it is cut, so that a cut cannot hide a member name.
+func bodySnippet(b []byte) string { return snippet([]byte(scrub.Bytes(b)), 80) }
 
 // snippet returns the first n runes of b on one line, whitespace collapsed.
 func snippet(b []byte, n int) string {
@@ -198,4 +217,68 @@ func bounded(b []byte) []byte {
 		b = b[:max]
 	}
 	return append([]byte(nil), b...)
+}
+
+// Format prints the redacted forms: Error for %v, %+v and %s, GoString
+// for %#v.
+func (e Error) Format(f fmt.State, verb rune) { formatError(f, verb, &e) }
+
+// GoString shows the fields, credentials redacted, and the length of the
+// body only.
+func (e Error) GoString() string {
+	return fmt.Sprintf("&oauthkit.Error{Endpoint:%q, StatusCode:%d, Code:%q, Description:%q, URI:%q, Body:[]byte(len=%d)}",
+		e.Endpoint, e.StatusCode, e.Code, scrub.String(e.Description), scrub.String(e.URI), len(e.Body))
+}
+
+// LogValue implements [slog.LogValuer], credentials redacted.
+func (e Error) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("msg", (&e).Error()),
+		slog.String("endpoint", e.Endpoint),
+		slog.Int("status", e.StatusCode),
+		slog.String("code", e.Code),
+		slog.Int("body_bytes", len(e.Body)),
+	)
+}
+
+// Format prints the redacted forms: Error for %v, %+v and %s, GoString
+// for %#v.
+func (e ResponseError) Format(f fmt.State, verb rune) { formatError(f, verb, &e) }
+
+// GoString shows the fields and a snippet of the body, credentials
+// redacted.
+func (e ResponseError) GoString() string {
+	errText := "<nil>"
+	if e.Err != nil {
+		errText = scrub.String(e.Err.Error())
+	}
+	return fmt.Sprintf("&oauthkit.ResponseError{Endpoint:%q, URL:%q, StatusCode:%d, ContentType:%q, Location:%q, Body:%q, Err:%q}",
+		e.Endpoint, scrub.String(e.URL), e.StatusCode, e.ContentType, scrub.String(e.Location), bodySnippet(e.Body), errText)
+}
+
+// LogValue implements [slog.LogValuer], credentials redacted.
+func (e ResponseError) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("msg", (&e).Error()),
+		slog.String("endpoint", e.Endpoint),
+		slog.Int("status", e.StatusCode),
+		slog.String("content_type", e.ContentType),
+		slog.String("body", bodySnippet(e.Body)),
+	)
+}
+
+// formatError prints err for fmt: GoString for %#v, else Error (quoted
+// for %q).
+func formatError(f fmt.State, verb rune, err interface {
+	error
+	GoString() string
+}) {
+	switch {
+	case verb == 'v' && f.Flag('#'):
+		fmt.Fprint(f, err.GoString())
+	case verb == 'q':
+		fmt.Fprintf(f, "%q", err.Error())
+	default:
+		fmt.Fprint(f, err.Error())
+	}
 }

@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
+
+	scrub "github.com/oauthkit/oauthkit/internal/redact"
+	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
 // FuzzTokenResponse feeds arbitrary token endpoint answers to the parser:
@@ -32,6 +36,12 @@ func FuzzTokenResponse(f *testing.F) {
 	f.Add(200, "application/x-www-form-urlencoded", `access_token=a&token_type=bearer&expires_in=99999999999`)
 	// A token that lives shorter than the leeway.
 	f.Add(200, "application/json", `{"access_token":"a","token_type":"bearer","expires_in":1}`)
+	// Answers that fail to parse while carrying tokens: the error must not
+	// quote them.
+	f.Add(200, "application/json", `{"access_token":"SECRET-AT","token_type":"Bearer","refresh_token":"SECRET-RT","scope":["read"]}`)
+	f.Add(200, "application/json", `{"access_token":"SECRET-AT","token_type":"Bearer","expires_in":"3600s"}`)
+	f.Add(200, "application/json", `{"access_token":"SECRET-AT","token_type":"Bearer"} trailing`)
+	f.Add(403, "text/html", `<html>client_secret=SECRET-CS&password=SECRET-PW</html>`)
 	now := time.Unix(1700000000, 0)
 	s, err := NewSession(Config{ClientID: "c", Now: func() time.Time { return now }})
 	if err != nil {
@@ -58,6 +68,7 @@ func FuzzTokenResponse(f *testing.F) {
 			if !strings.HasPrefix(err.Error(), "oauthkit: ") {
 				t.Fatalf("error without prefix: %q", err)
 			}
+			checkNoCredential(t, body, err)
 			return
 		}
 		if tok.AccessToken == "" || !usableTokenType(tok.TokenType) || status < 200 || status > 299 {
@@ -183,4 +194,27 @@ func FuzzCallbackRequest(f *testing.F) {
 			t.Fatalf("error without prefix: %q", err)
 		}
 	})
+}
+
+// checkNoCredential fails when err's text quotes the value of a
+// credential member of body, as the library's decoder reads body.
+func checkNoCredential(t *testing.T, body string, err error) {
+	t.Helper()
+	m, derr := wire.Decode("", []byte(body))
+	if derr != nil {
+		m, derr = wire.DecodeForm([]byte(body))
+	}
+	if derr != nil {
+		return
+	}
+	msg := fmt.Sprintf("%v %+v %#v", err, err, err)
+	for k, v := range m {
+		s, ok := v.(string)
+		if !ok || len(s) < 6 || !scrub.IsCredential(k) || strings.Count(body, s) != 1 {
+			continue
+		}
+		if strings.Contains(msg, s) {
+			t.Fatalf("error quotes the %s: %s", k, msg)
+		}
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/secure"
 )
 
@@ -273,7 +274,7 @@ func (r *RemoteKeySet) fetch(ctx context.Context) ([]*Key, time.Duration, error)
 	req.Header.Set("Accept", "application/jwk-set+json, application/json")
 	resp, err := r.client.Do(req)
 	if err != nil {
-		return nil, 0, &FetchError{URL: r.url, Reason: "request failed", Err: err}
+		return nil, 0, &FetchError{URL: r.url, Reason: "request failed", Err: redact.URLError(err)}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxJWKSBytes+1))

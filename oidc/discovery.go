@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/secure"
 )
 
@@ -317,7 +318,7 @@ func get(ctx context.Context, hc *http.Client, g getRequest) ([]byte, string, er
 	policy := secure.RedirectPolicy{AllowHTTP: g.allowHTTP, SameOrigin: g.bearer != "", Sentinel: oauthkit.ErrRedirect}
 	resp, err := policy.Follow(hc).Do(req)
 	if err != nil {
-		rerr := &oauthkit.ResponseError{Endpoint: g.endpoint, URL: g.url, Err: err}
+		rerr := &oauthkit.ResponseError{Endpoint: g.endpoint, URL: g.url, Err: redact.URLError(err)}
 		if ue, ok := errors.AsType[*url.Error](err); ok && errors.Is(err, oauthkit.ErrRedirect) {
 			rerr.Location = ue.URL
 		}

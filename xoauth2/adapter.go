@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"strings"
 
 	"golang.org/x/oauth2"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/secure"
 )
 
@@ -146,10 +148,24 @@ func (s *Source) Token(ctx context.Context) (*oauthkit.Token, error) {
 	}
 	t, err := s.ts.Token()
 	if err != nil {
-		return nil, fmt.Errorf("xoauth2: token: %w", err)
+		return nil, tokenError{redact.URLError(err)}
 	}
 	return FromOAuth2(t), nil
 }
+
+// tokenError is an error of the wrapped token source. Its text is
+// redacted: x/oauth2's RetrieveError prints the token endpoint's body,
+// tokens and echoed secrets included. errors.As still finds the original.
+type tokenError struct{ err error }
+
+func (e tokenError) Error() string {
+	return "xoauth2: token: " + redact.String(strings.ReplaceAll(e.err.Error(), "\n", " "))
+}
+
+func (e tokenError) Unwrap() error { return e.err }
+
+// Format prints Error for every verb.
+func (e tokenError) Format(f fmt.State, verb rune) { fmt.Fprint(f, e.Error()) }
 
 // Client returns an [http.Client] whose requests carry the source's token
 // in an Authorization header. Its transport, redirect policy, cookie jar
@@ -184,7 +200,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	tok, err := t.src.ts.Token()
 	if err != nil {
-		err = fmt.Errorf("xoauth2: token: %w", err)
+		err = tokenError{redact.URLError(err)}
 	} else {
 		err = checkTransport(req)
 	}
