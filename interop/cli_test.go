@@ -67,6 +67,54 @@ func TestCLI(t *testing.T) {
 	}
 }
 
+// TestCLI_inputs: what users give the tool, against the provider. A
+// login with --issuer and no --scope asks for openid and gets an ID
+// token; a client without a secret is named public before the device code
+// shows; --resource makes the provider issue a token for its API, which
+// the API accepts; a Google-style client JSON file supplies the client.
+func TestCLI_inputs(t *testing.T) {
+	t.Parallel()
+	bin := buildCLI(t)
+	t.Run("issuer without scope, public client", func(t *testing.T) {
+		t.Parallel()
+		c := cli{bin: bin, configDir: t.TempDir()}
+		noted := false
+		act := func(ctx context.Context, line string) (bool, error) {
+			noted = noted || strings.Contains(line, "treated as a public client")
+			if deviceLineRE.MatchString(line) && !noted {
+				return true, fmt.Errorf("interop: the device code came before the public client note")
+			}
+			return approveFromCLI(ctx, line)
+		}
+		c.interact(t, act, "login", "-p", "oidc", "--issuer", op.Issuer, "--client-id", "cli-client", "--grant", "device_code")
+		var tok map[string]any
+		out := c.run(t, "token", "-p", "oidc", "-o", "json", "--show-secrets")
+		if err := json.Unmarshal([]byte(out), &tok); err != nil || tok["id_token"] == nil {
+			t.Errorf("token = %q (%v); want an ID token for the openid scope", out, err)
+		}
+	})
+	t.Run("resource and client JSON file", func(t *testing.T) {
+		t.Parallel()
+		api := newAPI(t)
+		c := cli{bin: bin, configDir: t.TempDir()}
+		b, _ := json.Marshal(map[string]any{"web": map[string]string{
+			"client_id": basicClient.ID, "client_secret": basicClient.Secret,
+			"auth_uri": idp.Metadata().AuthorizationEndpoint, "token_uri": idp.Metadata().TokenEndpoint,
+		}})
+		file := filepath.Join(t.TempDir(), "client.json")
+		if err := os.WriteFile(file, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c.run(t, "login", "-p", "api", "--grant", "client_credentials", "--client-secret-file", file,
+			"--resource", apiResource, "--scope", "api:read")
+		var got map[string]string
+		body := c.run(t, "request", "-p", "api", api)
+		if err := json.Unmarshal([]byte(body), &got); err != nil || got["client_id"] != basicClient.ID || got["scope"] != "api:read" {
+			t.Errorf("the API answered %q (%v); want basic-client with scope api:read", body, err)
+		}
+	})
+}
+
 // checkCLIRefreshFromSavedDiscovery makes the profile's saved token
 // expired: "token" refreshes it at the token endpoint of the discovery
 // document the login saved, and the provider rotates the refresh token.

@@ -8,138 +8,14 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/jose"
 	"github.com/oauthkit/oauthkit/oidc"
-	"github.com/spf13/cobra"
 	"golang.org/x/term"
 )
-
-// clientFlags are the flags that describe the client and the server. A
-// saved profile supplies defaults; flags given on the command line win.
-type clientFlags struct {
-	profile string
-	// create lets -p name a profile that does not exist yet (login).
-	create     bool
-	p          profile
-	secretFile string
-	scopes     []string
-}
-
-func (cf *clientFlags) register(cmd *cobra.Command, profileHelp string) {
-	f := cmd.Flags()
-	f.StringVarP(&cf.profile, "profile", "p", "", profileHelp)
-	f.StringVar(&cf.p.Issuer, "issuer", "", "issuer URL: endpoints come from its discovery document")
-	f.StringVar(&cf.p.AuthURL, "auth-url", "", "authorization endpoint URL")
-	f.StringVar(&cf.p.TokenURL, "token-url", "", "token endpoint URL")
-	f.StringVar(&cf.p.RevocationURL, "revocation-url", "", "revocation endpoint URL (RFC 7009)")
-	f.StringVar(&cf.p.IntrospectionURL, "introspection-url", "", "introspection endpoint URL (RFC 7662)")
-	f.StringVar(&cf.p.DeviceAuthURL, "device-auth-url", "", "device authorization endpoint URL (RFC 8628)")
-	f.StringVar(&cf.p.UserInfoURL, "userinfo-url", "", "userinfo endpoint URL")
-	f.StringVar(&cf.p.ClientID, "client-id", "", "client identifier")
-	f.StringVar(&cf.secretFile, "client-secret-file", "", "file holding the client secret (or set OAUTHKIT_CLIENT_SECRET)")
-	f.StringArrayVar(&cf.scopes, "scope", nil, "scope to request; repeatable or space-separated")
-	f.StringVar(&cf.p.AuthMethod, "auth-method", "", "client authentication: "+strings.Join(authMethodNames(), ", "))
-	f.StringVar(&cf.p.KeyFile, "key-file", "", "private key (PEM or JWK) for private_key_jwt")
-}
-
-// authMethodNames lists the names --auth-method accepts: the standard
-// methods only. The demo's custom client_secret_uri puts the secret in the
-// URL, where logs and proxies keep it, so it is not offered here.
-func authMethodNames() []string {
-	return []string{oauthkit.ClientSecretBasic, oauthkit.ClientSecretPost, oauthkit.AuthNone,
-		oauthkit.ClientSecretJWT, oauthkit.PrivateKeyJWT}
-}
-
-// resolve merges the saved profile (if -p names one) under the flags.
-func (cf *clientFlags) resolve(a *app) (*profile, error) {
-	p := cf.p
-	if len(cf.scopes) > 0 {
-		p.Scopes = splitScopes(cf.scopes)
-	}
-	if cf.profile != "" {
-		st, err := a.store()
-		if err != nil {
-			return nil, err
-		}
-		saved, err := st.loadProfile(cf.profile)
-		switch {
-		case err == nil:
-			mergeProfile(&p, saved)
-		case !cf.create || !errors.Is(err, errNoProfile):
-			return nil, err
-		}
-	}
-	secret, err := a.clientSecret(cf.secretFile)
-	if err != nil {
-		return nil, err
-	}
-	if secret != "" {
-		p.ClientSecret = secret
-	}
-	if p.ClientID == "" {
-		return nil, usageError{errors.New("no client id: give --client-id or --profile")}
-	}
-	return &p, nil
-}
-
-// mergeProfile fills the empty fields of p from saved.
-func mergeProfile(p, saved *profile) {
-	fill := func(dst *string, v string) {
-		if *dst == "" {
-			*dst = v
-		}
-	}
-	fill(&p.Issuer, saved.Issuer)
-	fill(&p.AuthURL, saved.AuthURL)
-	fill(&p.TokenURL, saved.TokenURL)
-	fill(&p.RevocationURL, saved.RevocationURL)
-	fill(&p.IntrospectionURL, saved.IntrospectionURL)
-	fill(&p.DeviceAuthURL, saved.DeviceAuthURL)
-	fill(&p.UserInfoURL, saved.UserInfoURL)
-	fill(&p.ClientID, saved.ClientID)
-	fill(&p.ClientSecret, saved.ClientSecret)
-	fill(&p.AuthMethod, saved.AuthMethod)
-	fill(&p.KeyFile, saved.KeyFile)
-	fill(&p.Grant, saved.Grant)
-	fill(&p.Subject, saved.Subject)
-	if len(p.Scopes) == 0 {
-		p.Scopes = slices.Clone(saved.Scopes)
-	}
-	if p.Issuer == saved.Issuer {
-		p.Discovery = saved.Discovery
-	}
-}
-
-func splitScopes(in []string) []string {
-	var out []string
-	for _, s := range in {
-		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' }) {
-			if !slices.Contains(out, f) {
-				out = append(out, f)
-			}
-		}
-	}
-	return out
-}
-
-// clientSecret reads the secret from --client-secret-file or
-// OAUTHKIT_CLIENT_SECRET. A secret is never a flag value, so it does not
-// end up in shell history or in the process list.
-func (a *app) clientSecret(file string) (string, error) {
-	if file != "" {
-		b, err := readFlagFile("--client-secret-file", file)
-		if err != nil {
-			return "", err
-		}
-		return string(bytes.TrimRight(b, "\r\n")), nil
-	}
-	return a.getenv("OAUTHKIT_CLIENT_SECRET"), nil
-}
 
 // prompt asks for a secret on the terminal without echoing it; ok is
 // false when stdin is not a terminal.

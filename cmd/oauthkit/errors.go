@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/wire"
 	"github.com/oauthkit/oauthkit/jose"
 	"github.com/oauthkit/oauthkit/oidc"
 )
@@ -159,7 +160,8 @@ func exitCode(ctx context.Context, err error) int {
 	switch {
 	case isNetwork(err), errors.Is(err, errCommandTimeout), errors.Is(err, context.DeadlineExceeded):
 		return exitNetwork
-	case errors.As(err, new(*oauthkit.ResponseError)), errors.Is(err, oidc.ErrInvalidMetadata), errors.Is(err, jose.ErrJWKSFetch):
+	case errors.As(err, new(*oauthkit.ResponseError)), errors.Is(err, oidc.ErrInvalidMetadata), errors.Is(err, jose.ErrJWKSFetch),
+		errors.Is(err, wire.ErrTooLarge), errors.Is(err, oauthkit.ErrResponseTooLarge):
 		return exitServer
 	case isLocal(err):
 		return exitLocal

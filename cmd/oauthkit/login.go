@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/oauthkit/oauthkit"
@@ -22,7 +24,6 @@ const (
 
 type loginFlags struct {
 	cf           clientFlags
-	grant        string
 	redirectPort int
 	noBrowser    bool
 	// qr is --qr; qrSet says whether it was given, else stderr decides.
@@ -43,10 +44,14 @@ const loginExample = `  # GitHub: browser login (OAuth app whose callback is htt
     --device-auth-url https://github.com/login/device/code \
     --token-url https://github.com/login/oauth/access_token --scope read:user
 
-  # Google, with OpenID Connect discovery
+  # Google, with OpenID Connect discovery and the client JSON file of its console
   oauthkit login --profile google --issuer https://accounts.google.com \
-    --client-id 123.apps.googleusercontent.com --client-secret-file ~/.google-secret \
+    --client-secret-file ~/Downloads/client_secret_123.apps.googleusercontent.com.json \
     --scope "openid email profile"
+
+  # Auth0: a token for an API needs its audience
+  oauthkit login --profile auth0 --issuer https://dev-123.us.auth0.com/ \
+    --client-id EXAMPLE --audience https://api.example.com --scope "openid offline_access"
 
   # Okta: browser login for a native (public) app
   oauthkit login --profile okta --issuer https://dev-123.okta.com/oauth2/default \
@@ -56,9 +61,10 @@ const loginExample = `  # GitHub: browser login (OAuth app whose callback is htt
   oauthkit login --profile kc --issuer https://sso.example.com/realms/main \
     --client-id cli --auth-method none --grant device_code --scope openid
 
-  # A service with client credentials
+  # A service with client credentials, for one API (RFC 8707 resource)
   OAUTHKIT_CLIENT_SECRET=... oauthkit login --profile svc --grant client_credentials \
-    --token-url https://auth.example.com/oauth2/token --client-id reporting --scope reports.read`
+    --token-url https://auth.example.com/oauth2/token --client-id reporting --scope reports.read \
+    --resource https://api.example.com/reports`
 
 const loginLong = `login obtains a token with the chosen grant and prints it.
 
@@ -74,8 +80,19 @@ The jwt-bearer grant (RFC 7523) signs an assertion with --key-file whose
 iss is the client id and whose sub is --subject.
 
 The client secret comes from --client-secret-file, OAUTHKIT_CLIENT_SECRET
-or a prompt on the terminal; never from a flag value. For the password
-grant, the password comes from OAUTHKIT_PASSWORD or a prompt.
+or a prompt on the terminal; never from a flag value. --client-secret-file
+holds the secret, or is the client JSON file Google's console downloads
+("installed" or "web"), which also gives the client id and, without
+--issuer, the endpoints. A client with neither secret nor key is a public
+client (--auth-method none), as the login says before the browser opens;
+when the issuer's discovery does not allow public clients, the secret is
+asked for first. For the password grant, the password comes from
+OAUTHKIT_PASSWORD or a prompt.
+
+With --issuer and no --scope, the scope is openid. --audience (Auth0),
+--resource (RFC 8707, repeatable) and --param NAME=VALUE (repeatable) add
+parameters to the authorization, device and token requests, renewals
+included.
 
 Each exchange with the server is bounded by --timeout; the browser login
 waits for the browser up to --wait, the device flow until its code expires.
@@ -84,7 +101,9 @@ The configuration and the token are saved as the profile NAME of
 --profile, or as the profile "default" without it; later commands
 ("token", "request", "refresh", ...) use it with -p NAME, and the profile
 "default" when given neither -p nor --client-id. Every refresh saves the
-new token.`
+new token. Logging in again to a profile keeps the saved settings that no
+flag changes, and says which; a login for another client or server
+replaces the profile.`
 
 func (a *app) newLoginCmd() *cobra.Command {
 	lf := &loginFlags{}
@@ -102,7 +121,7 @@ func (a *app) newLoginCmd() *cobra.Command {
 	}
 	lf.cf.register(cmd, "save the configuration and token under this name (default \"default\")")
 	f := cmd.Flags()
-	f.StringVar(&lf.grant, "grant", "", "authorization_code (default), device_code, client_credentials, password or jwt-bearer")
+	f.StringVar(&lf.cf.p.Grant, "grant", "", "authorization_code (default), device_code, client_credentials, password or jwt-bearer")
 	f.IntVar(&lf.redirectPort, "redirect-port", 0, "port of the loopback redirect URI; 0 picks a free one")
 	f.BoolVar(&lf.noBrowser, "no-browser", false, "print the authorization URL instead of opening a browser")
 	f.BoolVar(&lf.qr, "qr", false, "draw the device flow's verification URI as a QR code (default: when stderr is a terminal)")
@@ -119,13 +138,24 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err != nil {
 		return err
 	}
-	grant := cmp.Or(lf.grant, p.Grant, grantAuthorizationCode)
+	grant := cmp.Or(p.Grant, grantAuthorizationCode)
+	if p.Issuer != "" && len(p.Scopes) == 0 {
+		p.Scopes = []string{"openid"}
+	}
 	if err := a.askSecret(p, grant); err != nil {
 		return err
 	}
 	dctx, cancel := a.bounded(ctx)
-	cfg, _, err := a.config(dctx, p, true)
-	cancel()
+	defer cancel()
+	if p.Issuer != "" {
+		if _, err := a.provider(dctx, p, true); err != nil {
+			return err
+		}
+	}
+	if err := a.publicClient(p, grant); err != nil {
+		return err
+	}
+	cfg, _, err := a.config(dctx, p, false)
 	if err != nil {
 		return err
 	}
@@ -211,6 +241,30 @@ func (a *app) askSecret(p *profile, grant string) error {
 	secret, err := a.secret("OAUTHKIT_CLIENT_SECRET", "Client secret for "+p.ClientID)
 	p.ClientSecret = secret
 	return err
+}
+
+// publicClient settles, before the user is sent to log in, how a client
+// with neither secret nor key authenticates: as a public client (none),
+// said on stderr, unless the issuer's discovery does not allow that; then
+// the secret is asked for, so that no login ends in invalid_client.
+func (a *app) publicClient(p *profile, grant string) error {
+	if p.ClientSecret != "" || p.KeyFile != "" || p.AuthMethod != "" || (grant != grantAuthorizationCode && grant != grantDeviceCode) {
+		return nil
+	}
+	if d := p.Discovery; d != nil && !slices.Contains(d.Metadata.TokenEndpointAuthMethodsSupported, oauthkit.AuthNone) {
+		methods := cmp.Or(strings.Join(d.Metadata.TokenEndpointAuthMethodsSupported, ", "), oauthkit.ClientSecretBasic)
+		secret, ok, err := a.prompt(fmt.Sprintf("Client secret for %s (%s does not accept public clients)", p.ClientID, p.Issuer))
+		if err != nil {
+			return err
+		}
+		if !ok || secret == "" {
+			return usageError{fmt.Errorf("%s does not accept public clients (it offers %s): give --client-secret-file or OAUTHKIT_CLIENT_SECRET", p.Issuer, methods)}
+		}
+		p.ClientSecret = secret
+		return nil
+	}
+	fmt.Fprintf(a.stderr, "No client secret given: %s is treated as a public client (--auth-method none).\n", p.ClientID)
+	return nil
 }
 
 // secret reads env, or prompts on the terminal.

@@ -17,7 +17,7 @@ func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags
 		return nil, err
 	}
 	defer lb.close()
-	ar, err := s.AuthorizationURL(oauthkit.WithRedirectURL(lb.redirect))
+	ar, err := s.AuthorizationURL(append([]oauthkit.AuthURLOption{oauthkit.WithRedirectURL(lb.redirect)}, p.authOptions()...)...)
 	if err != nil {
 		return nil, tried(err, "building the authorization URL")
 	}

@@ -35,7 +35,10 @@ func (a *app) tokenView(tok *oauthkit.Token, profile string, now time.Time, full
 	v := tokenView{
 		AccessToken: access, TokenType: tok.TokenType,
 		RefreshToken: red.short(tok.RefreshToken), Scope: tok.Scope,
-		IDToken: red.short(tok.IDToken), Profile: profile, Extra: tok.Extra,
+		IDToken: red.short(tok.IDToken), Profile: profile,
+	}
+	if len(tok.Extra) > 0 {
+		v.Extra = red.value(tok.Extra).(map[string]any)
 	}
 	if !tok.ExpiresAt.IsZero() {
 		v.ExpiresAt = tok.ExpiresAt.Local().Format(time.RFC3339)

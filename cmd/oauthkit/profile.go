@@ -1,13 +1,8 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
-	"regexp"
+	"net/url"
 	"slices"
 	"strings"
 
@@ -32,6 +27,13 @@ type profile struct {
 	Grant            string   `json:"grant,omitempty"`
 	// Subject is the sub of jwt-bearer assertions.
 	Subject string `json:"subject,omitempty"`
+	// Audience is the audience parameter (Auth0 and others).
+	Audience string `json:"audience,omitempty"`
+	// Resources are resource indicators (RFC 8707).
+	Resources []string `json:"resources,omitempty"`
+	// Params are further parameters of the authorization and token
+	// requests (--param).
+	Params url.Values `json:"params,omitempty"`
 	// Discovery is the issuer's metadata document as last fetched.
 	Discovery *discovery `json:"discovery,omitempty"`
 
@@ -39,166 +41,192 @@ type profile struct {
 	discovered bool
 }
 
-// store keeps profiles and their tokens under one directory:
-// profiles/NAME.json and tokens/NAME.json, both mode 0600.
-type store struct{ dir string }
-
-// configDir is OAUTHKIT_CONFIG_DIR, or oauthkit under the user's
-// configuration directory.
-func (a *app) store() (store, error) {
-	if d := a.getenv("OAUTHKIT_CONFIG_DIR"); d != "" {
-		return store{dir: d}, nil
-	}
-	d, err := os.UserConfigDir()
-	if err != nil {
-		return store{}, localError{fmt.Errorf("finding the configuration directory (set OAUTHKIT_CONFIG_DIR): %w", err)}
-	}
-	return store{dir: filepath.Join(d, "oauthkit")}, nil
+// setting is one value of a profile and the flag that sets it.
+type setting struct {
+	flag string
+	get  func(*profile) *string
 }
 
-var profileName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-
-func checkProfileName(name string) error {
-	if !profileName.MatchString(name) {
-		return usageError{fmt.Errorf("profile name %q: use letters, digits, '.', '_' and '-'", name)}
-	}
-	return nil
+// settings are a profile's single-valued settings.
+var settings = []setting{
+	{"--issuer", func(p *profile) *string { return &p.Issuer }},
+	{"--auth-url", func(p *profile) *string { return &p.AuthURL }},
+	{"--token-url", func(p *profile) *string { return &p.TokenURL }},
+	{"--revocation-url", func(p *profile) *string { return &p.RevocationURL }},
+	{"--introspection-url", func(p *profile) *string { return &p.IntrospectionURL }},
+	{"--device-auth-url", func(p *profile) *string { return &p.DeviceAuthURL }},
+	{"--userinfo-url", func(p *profile) *string { return &p.UserInfoURL }},
+	{"--client-id", func(p *profile) *string { return &p.ClientID }},
+	{"--auth-method", func(p *profile) *string { return &p.AuthMethod }},
+	{"--key-file", func(p *profile) *string { return &p.KeyFile }},
+	{"--grant", func(p *profile) *string { return &p.Grant }},
+	{"--subject", func(p *profile) *string { return &p.Subject }},
+	{"--audience", func(p *profile) *string { return &p.Audience }},
 }
 
-func (s store) path(kind, name string) string {
-	return filepath.Join(s.dir, kind, name+".json")
+// listSetting is a many-valued setting of a profile.
+type listSetting struct {
+	flag string
+	get  func(*profile) *[]string
 }
 
-// errNoProfile means the named profile was never saved.
-var errNoProfile = errors.New("no such profile")
-
-func (s store) loadProfile(name string) (*profile, error) {
-	var p profile
-	if err := s.read("profiles", name, &p); err != nil {
-		return nil, err
-	}
-	return &p, nil
+var listSettings = []listSetting{
+	{"--scope", func(p *profile) *[]string { return &p.Scopes }},
+	{"--resource", func(p *profile) *[]string { return &p.Resources }},
 }
 
-func (s store) loadToken(name string) (*oauthkit.Token, error) {
-	var t oauthkit.Token
-	if err := s.read("tokens", name, &t); err != nil {
-		return nil, err
-	}
-	return &t, nil
-}
-
-func (s store) read(kind, name string, v any) error {
-	if err := checkProfileName(name); err != nil {
-		return err
-	}
-	b, err := os.ReadFile(s.path(kind, name))
-	if errors.Is(err, fs.ErrNotExist) {
-		return usageError{fmt.Errorf("profile %q: %w (log in with --profile %s first)", name, errNoProfile, name)}
-	}
-	if err != nil {
-		return localError{err}
-	}
-	if err := json.Unmarshal(b, v); err != nil {
-		return localError{fmt.Errorf("reading %s: %w", s.path(kind, name), err)}
-	}
-	return nil
-}
-
-func (s store) saveProfile(name string, p *profile) error { return s.write("profiles", name, p) }
-
-func (s store) saveToken(name string, t *oauthkit.Token) error { return s.write("tokens", name, t) }
-
-// write saves v as JSON atomically: a temporary file in the same
-// directory, written, synced and renamed over the old one, so a reader
-// never sees half a token.
-func (s store) write(kind, name string, v any) error {
-	if err := checkProfileName(name); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(v, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := s.writeFile(kind, name, b); err != nil {
-		return localError{err}
-	}
-	return nil
-}
-
-func (s store) writeFile(kind, name string, b []byte) error {
-	dir := filepath.Join(s.dir, kind)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
-	}
-	f, err := os.CreateTemp(dir, "."+name+"-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // fails harmlessly after the rename
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, s.path(kind, name))
-}
-
-// remove deletes a profile and its token.
-func (s store) remove(name string) error {
-	if err := checkProfileName(name); err != nil {
-		return err
-	}
-	var errs []error
-	for _, kind := range []string{"profiles", "tokens"} {
-		if err := os.Remove(s.path(kind, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, localError{err})
+// mergeProfile fills the settings of p that no flag gave from saved.
+func mergeProfile(p, saved *profile) {
+	for _, s := range settings {
+		if v := s.get(p); *v == "" {
+			*v = *s.get(saved)
 		}
 	}
-	return errors.Join(errs...)
-}
-
-// names lists the saved profiles, sorted.
-func (s store) names() ([]string, error) {
-	entries, err := os.ReadDir(filepath.Join(s.dir, "profiles"))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, localError{err}
-	}
-	var names []string
-	for _, e := range entries {
-		if n, ok := strings.CutSuffix(e.Name(), ".json"); ok && profileName.MatchString(n) {
-			names = append(names, n)
+	for _, s := range listSettings {
+		if v := s.get(p); len(*v) == 0 {
+			*v = slices.Clone(*s.get(saved))
 		}
 	}
-	slices.Sort(names)
-	return names, nil
+	if len(p.Params) == 0 {
+		p.Params = cloneValues(saved.Params)
+	}
+	if p.ClientSecret == "" {
+		p.ClientSecret = saved.ClientSecret
+	}
+	if p.Issuer == saved.Issuer {
+		p.Discovery = saved.Discovery
+	}
 }
 
-// removeToken deletes the saved token of a profile, keeping the profile.
-func (s store) removeToken(name string) error {
-	if err := checkProfileName(name); err != nil {
-		return err
+// sameServer reports whether the flags of a new login (given) name the
+// client and server of the saved profile, or do not name them at all.
+func sameServer(given, saved *profile) bool {
+	switch {
+	case given.ClientID != "" && given.ClientID != saved.ClientID:
+		return false
+	case given.Issuer != "":
+		return given.Issuer == saved.Issuer
+	case saved.Issuer == "" && given.TokenURL != "":
+		return given.TokenURL == saved.TokenURL
 	}
-	err := os.Remove(s.path("tokens", name))
-	if err == nil || errors.Is(err, fs.ErrNotExist) {
+	return true
+}
+
+// server names the profile's server for messages.
+func (p *profile) server() string {
+	switch {
+	case p.Issuer != "":
+		return p.Issuer
+	case p.TokenURL != "":
+		return p.TokenURL
+	}
+	return "no server"
+}
+
+// changes describes how the flags of a new login (given) change the saved
+// profile: the flags that set another value, and the saved settings kept
+// because no flag gave them.
+func changes(given, saved *profile) (changed, kept []string) {
+	note := func(flag string, g, s string, secret bool) {
+		switch {
+		case g != "" && g != s:
+			changed = append(changed, flag)
+		case g == "" && s != "" && secret:
+			kept = append(kept, "the saved client secret")
+		case g == "" && s != "":
+			kept = append(kept, flag+" "+s)
+		}
+	}
+	for _, st := range settings {
+		note(st.flag, *st.get(given), *st.get(saved), false)
+	}
+	for _, st := range listSettings {
+		note(st.flag, strings.Join(*st.get(given), " "), strings.Join(*st.get(saved), " "), false)
+	}
+	note("--param", encodeParams(given.Params), encodeParams(saved.Params), false)
+	note("the client secret", given.ClientSecret, saved.ClientSecret, true)
+	return changed, kept
+}
+
+func encodeParams(v url.Values) string { return strings.ReplaceAll(v.Encode(), "&", " ") }
+
+func cloneValues(v url.Values) url.Values {
+	if v == nil {
 		return nil
 	}
-	return localError{err}
+	out := make(url.Values, len(v))
+	for k, vs := range v {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+// parseParams parses --param k=v values.
+func parseParams(in []string) (url.Values, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	v := url.Values{}
+	for _, kv := range in {
+		k, val, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return nil, usageError{fmt.Errorf("--param %q: want NAME=VALUE", kv)}
+		}
+		v.Add(k, val)
+	}
+	return v, nil
+}
+
+// requestParams are the parameters every authorization, device and token
+// request of the profile adds: audience, resource and --param.
+func (p *profile) requestParams() []oauthkit.BothOption {
+	var opts []oauthkit.BothOption
+	if p.Audience != "" {
+		opts = append(opts, oauthkit.WithParam("audience", p.Audience))
+	}
+	for _, r := range p.Resources {
+		opts = append(opts, oauthkit.WithParam("resource", r))
+	}
+	for _, k := range slices.Sorted(func(yield func(string) bool) {
+		for k := range p.Params {
+			if !yield(k) {
+				return
+			}
+		}
+	}) {
+		for _, v := range p.Params[k] {
+			opts = append(opts, oauthkit.WithParam(k, v))
+		}
+	}
+	return opts
 }
 
 // tokenOptions are the options of every token request of the profile.
-func (p *profile) tokenOptions() []oauthkit.TokenOption { return nil }
+func (p *profile) tokenOptions() []oauthkit.TokenOption {
+	var opts []oauthkit.TokenOption
+	for _, o := range p.requestParams() {
+		opts = append(opts, o)
+	}
+	return opts
+}
+
+// authOptions are the options of the profile's authorization requests.
+func (p *profile) authOptions() []oauthkit.AuthURLOption {
+	var opts []oauthkit.AuthURLOption
+	for _, o := range p.requestParams() {
+		opts = append(opts, o)
+	}
+	return opts
+}
+
+func splitScopes(in []string) []string {
+	var out []string
+	for _, s := range in {
+		for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' }) {
+			if !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}

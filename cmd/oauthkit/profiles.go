@@ -53,6 +53,8 @@ type profileSummary struct {
 	Scopes     []string `json:"scopes,omitempty"`
 	TokenState string   `json:"token_state"`
 	ExpiresAt  string   `json:"expires_at,omitempty"`
+	// Error says why a broken profile cannot be used.
+	Error string `json:"error,omitempty"`
 }
 
 func (a *app) listProfiles() error {
@@ -67,19 +69,7 @@ func (a *app) listProfiles() error {
 	out := []profileSummary{}
 	now := time.Now()
 	for _, n := range names {
-		p, err := st.loadProfile(n)
-		if err != nil {
-			return err
-		}
-		sum := profileSummary{Name: n, ClientID: p.ClientID, Issuer: p.Issuer, TokenURL: p.TokenURL,
-			Grant: p.Grant, Scopes: p.Scopes, TokenState: "none"}
-		if tok, err := st.loadToken(n); err == nil {
-			sum.TokenState = tokenState(tok, now)
-			if !tok.ExpiresAt.IsZero() {
-				sum.ExpiresAt = tok.ExpiresAt.Local().Format(time.RFC3339)
-			}
-		}
-		out = append(out, sum)
+		out = append(out, summarize(st, n, now))
 	}
 	if a.output == outputText {
 		for _, s := range out {
@@ -89,6 +79,32 @@ func (a *app) listProfiles() error {
 	}
 	return writeJSON(a.stdout, out)
 }
+
+// summarize describes profile n; a profile or token file that cannot be
+// read is marked broken, with the reason.
+func summarize(st store, n string, now time.Time) profileSummary {
+	p, err := st.loadProfile(n)
+	if err != nil {
+		return profileSummary{Name: n, TokenState: stateBroken, Error: trimPrefix(err.Error())}
+	}
+	sum := profileSummary{Name: n, ClientID: p.ClientID, Issuer: p.Issuer, TokenURL: p.TokenURL,
+		Grant: p.Grant, Scopes: p.Scopes, TokenState: "none"}
+	tok, err := st.loadToken(n)
+	switch {
+	case errors.Is(err, errNoProfile):
+	case err != nil:
+		sum.TokenState, sum.Error = stateBroken, trimPrefix(err.Error())
+	default:
+		sum.TokenState = tokenState(tok, now)
+		if !tok.ExpiresAt.IsZero() {
+			sum.ExpiresAt = tok.ExpiresAt.Local().Format(time.RFC3339)
+		}
+	}
+	return sum
+}
+
+// stateBroken is the token state of a profile whose files cannot be read.
+const stateBroken = "broken"
 
 func tokenState(tok *oauthkit.Token, now time.Time) string {
 	switch {
@@ -139,10 +155,14 @@ func (a *app) runLogout(ctx context.Context, name string, force bool) error {
 		return usageError{errors.New("logout needs -p NAME")}
 	}
 	c, err := a.connect(ctx, &clientFlags{profile: name})
-	if err != nil {
+	switch {
+	case errors.Is(err, errNoProfile):
 		return err
-	}
-	if c.s.Token() != nil && c.s.Config().RevocationURL != "" {
+	case err != nil && !force:
+		return withHint(err, "oauthkit logout -p "+name+" --force deletes the profile without revoking")
+	case err != nil:
+		a.warn("cannot revoke the token of profile %q: %s; deleting it anyway", name, trimPrefix(err.Error()))
+	case c.s.Token() != nil && c.s.Config().RevocationURL != "":
 		err := c.call(ctx, func() error { return c.s.Revoke(ctx, "") })
 		if err != nil && !force {
 			return tried(err, "revoking the token of profile %q (use --force to delete anyway)", name)

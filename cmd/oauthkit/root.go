@@ -128,7 +128,7 @@ func (a *app) run(ctx context.Context, args []string) int {
 	case errors.Is(err, errCommandTimeout) || (a.cmdCtx != nil && errors.Is(context.Cause(a.cmdCtx), errCommandTimeout) && errors.Is(err, context.DeadlineExceeded)):
 		err = withHint(err, fmt.Sprintf("the command ran longer than --timeout %s; give a longer one, or 0 for none", a.timeout))
 	}
-	fmt.Fprintln(a.stderr, red(errorLine(err)))
+	fmt.Fprintln(a.stderr, red(redactor{show: a.showSecrets}.scrub(errorLine(err))))
 	if isUsage(err) && !errors.As(err, new(*reportedError)) {
 		fmt.Fprintln(a.stderr, `Run "oauthkit help" for usage.`)
 	}
