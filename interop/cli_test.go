@@ -226,10 +226,17 @@ func staleCallback(ctx context.Context, authURL string) error {
 // buildCLI builds cmd/oauthkit into a temporary directory.
 func buildCLI(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "oauthkit")
-	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, "../cmd/oauthkit")
+	return goBuild(t, "../cmd/oauthkit")
+}
+
+// goBuild builds the program of the package in dir into the test's
+// temporary directory and returns its path.
+func goBuild(t *testing.T, dir string) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), filepath.Base(dir))
+	cmd := exec.CommandContext(t.Context(), "go", "build", "-o", bin, dir)
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build cmd/oauthkit: %v\n%s", err, out)
+		t.Fatalf("go build %s: %v\n%s", dir, err, out)
 	}
 	return bin
 }

@@ -57,6 +57,10 @@ func run(m *testing.M) int {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout+5*time.Second)
 	defer cancel()
+	if err := reserveWebApps(); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	if op, err = startProvider(jwksFile); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -67,6 +71,7 @@ func run(m *testing.M) int {
 	} else {
 		code = m.Run()
 	}
+	closeBrowser()
 	if err := op.stop(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		code = 1

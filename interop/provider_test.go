@@ -56,7 +56,7 @@ func startProvider(clientJWKSFile string) (*provider, error) {
 	}
 	cmd := exec.Command(node, "server.mjs", "0")
 	cmd.Dir = providerDir
-	cmd.Env = append(os.Environ(), "CLIENT_JWKS_FILE="+clientJWKSFile)
+	cmd.Env = append(os.Environ(), "CLIENT_JWKS_FILE="+clientJWKSFile, "WEB_APP_URLS="+strings.Join(webAppURLs(), ","))
 	p := &provider{
 		cmd:    cmd,
 		stdout: newReadyWriter(),

@@ -13,6 +13,10 @@
 //   PORT              port to listen on (0 or unset: a free port)
 //   CLIENT_JWKS_FILE  path to a JSON Web Key Set with the public key of the
 //                     private_key_jwt client (required)
+//   WEB_APP_URLS      comma-separated base URLs of web login apps: the
+//                     client web-client gets BASE/callback/interop as redirect
+//                     URI and BASE/logout/return as post-logout redirect URI
+//                     of each (optional)
 //
 // The clients, the test user and the secrets below are fixed test data and
 // mirror interop/clients_test.go (and cli_test.go for cli-client).
@@ -99,6 +103,7 @@ function clients() {
       token_endpoint_auth_method: 'private_key_jwt',
       jwks: clientJWKS(),
     },
+    ...webClient(),
     {
       // A native public client for the command-line tool: RFC 8252
       // section 7.3 loopback redirects, where oidc-provider accepts any
@@ -110,6 +115,22 @@ function clients() {
       grant_types: ALL_GRANTS.filter((g) => g !== 'client_credentials'),
     },
   ];
+}
+
+// webClient is the client of the web login apps of WEB_APP_URLS (see
+// examples/weblogin), or none.
+function webClient() {
+  const bases = (process.env.WEB_APP_URLS ?? '').split(',').filter(Boolean);
+  if (!bases.length) return [];
+  return [{
+    client_id: 'web-client',
+    client_secret: 'web-secret',
+    token_endpoint_auth_method: 'client_secret_basic',
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    redirect_uris: bases.map((b) => `${b}/callback/interop`),
+    post_logout_redirect_uris: bases.map((b) => `${b}/logout/return`),
+  }];
 }
 
 // signingKeys makes fresh ID token signing keys for this run.
