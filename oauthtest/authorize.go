@@ -206,13 +206,14 @@ func (s *Server) decide(w http.ResponseWriter, r *http.Request, c *Client, req A
 func (s *Server) authorizationResponse(c *Client, req AuthorizationRequest, rt responseType, user User) url.Values {
 	params := url.Values{}
 	authTime := s.now()
+	grantID := rand.Text()
 	var code, access string
 	if rt.code {
-		code = s.newCode(c, req, user, authTime)
+		code = s.newCode(c, req, user, authTime, grantID)
 		params.Set("code", code)
 	}
 	if rt.token {
-		t, _ := s.issue(grant{client: c, user: &user, scope: req.Scope, authTime: authTime})
+		t, _ := s.issue(grant{client: c, user: &user, scope: req.Scope, authTime: authTime, grantID: grantID})
 		for k, v := range s.tokenBody(t, nil) {
 			params.Set(k, formValue(v))
 		}
@@ -221,13 +222,13 @@ func (s *Server) authorizationResponse(c *Client, req AuthorizationRequest, rt r
 	if rt.idToken {
 		params.Set("id_token", s.idToken(idTokenInput{
 			client: c, user: &user, scope: req.Scope, nonce: req.Nonce,
-			authTime: authTime, accessToken: access, code: code,
+			authTime: authTime, accessToken: access, code: code, sid: s.sessionID(c, user.Subject, grantID),
 		}))
 	}
 	return params
 }
 
-func (s *Server) newCode(c *Client, req AuthorizationRequest, user User, authTime time.Time) string {
+func (s *Server) newCode(c *Client, req AuthorizationRequest, user User, authTime time.Time, grantID string) string {
 	code := rand.Text()
 	ac := &authCode{
 		clientID:      c.ID,
@@ -240,7 +241,7 @@ func (s *Server) newCode(c *Client, req AuthorizationRequest, user User, authTim
 		user:          user,
 		authTime:      authTime,
 		expiresAt:     s.now().Add(durationOr(s.CodeTTL, defaultCodeTTL)),
-		grantID:       rand.Text(),
+		grantID:       grantID,
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -113,6 +113,17 @@ type Client struct {
 	// naming one is refused.
 	PostLogoutRedirectURIs []string
 
+	// BackChannelLogoutURI is the client's backchannel_logout_uri (OpenID
+	// Connect Back-Channel Logout 1.0 §2.2): [Server.BackChannelLogout]
+	// posts logout tokens to it. When it or FrontChannelLogoutURI is set,
+	// the client's ID tokens carry the sid of their session.
+	BackChannelLogoutURI string
+
+	// FrontChannelLogoutURI is the client's frontchannel_logout_uri
+	// (OpenID Connect Front-Channel Logout 1.0 §2); see
+	// [Server.FrontChannelLogoutURL].
+	FrontChannelLogoutURI string
+
 	// TLSClientAuthSubjectDN is the subject distinguished name of a
 	// TLSClientAuth client's certificate (RFC 8705 §2.1.2,
 	// tls_client_auth_subject_dn), in the form of

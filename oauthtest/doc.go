@@ -38,7 +38,11 @@
 //   - /logout: the end_session_endpoint of OpenID Connect RP-Initiated
 //     Logout 1.0, which checks id_token_hint and the client's registered
 //     [Client.PostLogoutRedirectURIs] and returns state; with LoginPage it
-//     asks the user to confirm first.
+//     asks the user to confirm first. Logging out a session ends it at
+//     the clients through back-channel logout: [Server.BackChannelLogout]
+//     posts logout tokens to each [Client.BackChannelLogoutURI], and the
+//     ID tokens of such clients carry sid. [Server.FrontChannelLogoutURL]
+//     gives the front-channel logout URL of a session.
 //   - /token: the token endpoint (RFC 6749 §3.2) with the authorization_code,
 //     password, client_credentials, refresh_token, device_code (RFC 8628),
 //     JWT-bearer (RFC 7523 §2.1) and token exchange (RFC 8693) grants.

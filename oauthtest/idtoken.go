@@ -31,6 +31,7 @@ type idTokenInput struct {
 	authTime    time.Time // when the user authenticated
 	accessToken string    // issued alongside: at_hash; empty: none
 	code        string    // issued alongside: c_hash; empty: none
+	sid         string    // the session, for logout; empty: none
 }
 
 // hasScope reports whether the space-separated scope holds sc.
@@ -75,6 +76,9 @@ func (s *Server) idTokenClaims(in idTokenInput, alg string, now time.Time) map[s
 	}
 	if in.code != "" {
 		claims["c_hash"] = tokenHash(alg, in.code)
+	}
+	if in.sid != "" {
+		claims["sid"] = in.sid
 	}
 	return claims
 }

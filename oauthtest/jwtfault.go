@@ -112,10 +112,19 @@ func (s *Server) signJWT(kind JWTKind, header, claims map[string]any) (string, J
 		return mustSign(key, alg, header, claims), f
 	}
 	idf := IDTokenFault{
-		BadSignature: f.BadSignature, AlgNone: f.AlgNone, SignWithUnpublishedKey: f.SignWithUnpublishedKey,
 		WrongIssuer: f.WrongIssuer, WrongAudience: f.WrongAudience, Expired: f.Expired,
 		SetClaims: f.SetClaims, OmitClaims: f.OmitClaims,
 	}
 	s.applyClaimFaults(idf, claims, alg, s.now())
-	return s.signFaulty(idf, key, alg, claims), f
+	if f.AlgNone {
+		return unsecuredJWT(claims), f
+	}
+	if f.SignWithUnpublishedKey {
+		key, alg = s.unpublishedKey()
+	}
+	tok := mustSign(key, alg, header, claims)
+	if f.BadSignature {
+		tok = flipSignature(tok)
+	}
+	return tok, f
 }

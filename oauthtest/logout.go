@@ -69,6 +69,7 @@ func (s *Server) handleEndSession(w http.ResponseWriter, r *http.Request) {
 		s.writeLogoutPage(w, http.StatusOK, logoutPage{Fields: fields})
 		return
 	}
+	s.endHintSession(r.Context(), params.Get("id_token_hint"))
 	if redirect == "" {
 		s.writeLogoutPage(w, http.StatusOK, logoutPage{Message: "You are logged out."})
 		return

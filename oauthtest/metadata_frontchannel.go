@@ -2,7 +2,7 @@ package oauthtest
 
 // frontChannelMetadata adds the metadata of pushed authorization requests
 // (RFC 9126 §5), request objects (RFC 9101 §10.5) and JWT-secured
-// responses (JARM §3) to m.
+// responses (JARM §3), and back- and front-channel logout, to m.
 func (s *Server) frontChannelMetadata(m map[string]any, alg string) {
 	m["pushed_authorization_request_endpoint"] = s.PushedAuthorizationURL()
 	m["require_pushed_authorization_requests"] = s.RequirePushedAuthorizationRequests
@@ -17,4 +17,8 @@ func (s *Server) frontChannelMetadata(m map[string]any, alg string) {
 	m["authorization_signing_alg_values_supported"] = []string{alg}
 	m["authorization_encryption_alg_values_supported"] = keyManagementAlgorithms
 	m["authorization_encryption_enc_values_supported"] = contentEncryptions
+	for _, k := range []string{"backchannel_logout_supported", "backchannel_logout_session_supported",
+		"frontchannel_logout_supported", "frontchannel_logout_session_supported"} {
+		m[k] = true
+	}
 }

@@ -213,6 +213,10 @@ type Server struct {
 	// refused.
 	EncryptionKey *jose.Key
 
+	// LogoutClient posts the logout tokens of [Server.BackChannelLogout].
+	// If nil, a plain client with a 10 second timeout is used.
+	LogoutClient *http.Client
+
 	initOnce sync.Once
 	keysOnce sync.Once
 	ts       *httptest.Server // set by Start and StartTLS
@@ -242,6 +246,7 @@ type Server struct {
 	dpopNonces  [2]string                 // the current and the previous DPoP nonce
 	pushed      map[string]*pushedRequest // by request_uri
 	jwtFaults   []*jwtFaultState
+	sessions    map[string]session // by sid
 }
 
 // NewServer starts and returns a new Server listening on 127.0.0.1 over
@@ -282,6 +287,7 @@ func (s *Server) init() {
 		s.issuers = make(map[string][]*jose.Key)
 		s.jtis = make(map[string]time.Time)
 		s.pushed = make(map[string]*pushedRequest)
+		s.sessions = make(map[string]session)
 		s.handler = s.newMux()
 	})
 }

@@ -88,7 +88,7 @@ func (s *Server) grantResponse(g grant) map[string]any {
 	if g.idToken && g.user != nil && hasScope(g.scope, scopeOpenID) {
 		body["id_token"] = s.idToken(idTokenInput{
 			client: g.client, user: g.user, scope: g.scope, nonce: g.nonce,
-			authTime: g.authTime, accessToken: access.value,
+			authTime: g.authTime, accessToken: access.value, sid: s.sessionID(g.client, g.user.Subject, access.grantID),
 		})
 	}
 	return body

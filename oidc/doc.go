@@ -38,6 +38,16 @@
 // (a [jose.KeySet], a [jose.RemoteKeySet]), and returns its claims as an
 // [IDToken]; [IDToken.Claims] decodes any other claim.
 //
+// # Logout
+//
+// [Provider.EndSessionURL] starts an RP-Initiated Logout and
+// [CheckLogoutReturn] checks the state the browser comes back with.
+// [NewBackChannelLogoutHandler] serves a backchannel_logout_uri: it
+// verifies each logout token with a [LogoutTokenVerifier] (signature and
+// issuer as for ID tokens, the logout event, sub or sid, no nonce, jti
+// never seen before) and hands it to the application.
+// [ParseFrontChannelLogout] reads the iss and sid of front-channel logout.
+//
 // # Security
 //
 // Signatures are checked under an explicit algorithm allow-list (RS256
@@ -68,5 +78,6 @@
 //   - RFC 8414, OAuth 2.0 Authorization Server Metadata
 //   - RFC 9207, OAuth 2.0 Authorization Server Issuer Identification
 //   - JWT Secured Authorization Response Mode for OAuth 2.0 (JARM)
+//   - OpenID Connect RP-Initiated, Back-Channel and Front-Channel Logout 1.0
 //   - RFC 7519, JSON Web Token
 package oidc

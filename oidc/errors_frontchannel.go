@@ -16,3 +16,15 @@ var (
 	// error also matches the jose sentinel, e.g. [jose.ErrDecryption].
 	ErrResponseDecryption = errors.New("oidc: authorization response decryption failed")
 )
+
+// Sentinel errors of back-channel and front-channel logout.
+var (
+	// ErrInvalidLogoutToken means a logout token broke a rule of OpenID
+	// Connect Back-Channel Logout 1.0 section 2.6 that has no sentinel of
+	// its own: no back-channel logout event, a nonce, a "typ" other than
+	// logout+jwt, an iat in the future, an expired or too old token.
+	ErrInvalidLogoutToken = errors.New("oidc: invalid logout token")
+	// ErrLogoutTokenReplayed means a logout token with the same jti was
+	// accepted before.
+	ErrLogoutTokenReplayed = errors.New("oidc: logout token replayed")
+)

@@ -56,3 +56,50 @@ func FuzzJARMVerifier_VerifyResponseJWT(f *testing.F) {
 		}
 	})
 }
+
+// FuzzLogoutClaims feeds the logout token claim parser any JSON and
+// checks that what it accepts is a logout token: iss, aud, iat, jti, sub
+// or sid, the event, and no nonce.
+func FuzzLogoutClaims(f *testing.F) {
+	good, _ := json.Marshal(logoutClaimsAt())
+	f.Add(good)
+	f.Add([]byte(`{"iss":"i","aud":["a"],"iat":1,"jti":"j","sid":"s","events":{"http://schemas.openid.net/event/backchannel-logout":{}},"nonce":null}`))
+	f.Add([]byte(`{"iss":"i","aud":"a","iat":1,"jti":"j","sub":"s","events":{"http://schemas.openid.net/event/backchannel-logout":[]}}`))
+	f.Add([]byte(`{"events":null}`))
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		c, err := parseLogoutClaims(payload)
+		if err != nil {
+			if c != nil {
+				t.Fatal("claims returned with an error")
+			}
+			return
+		}
+		if c.Iss == "" || len(c.Aud) == 0 || !c.Iat.set || c.Jti == "" || (c.Sub == "" && c.Sid == "") || c.Nonce != nil {
+			t.Fatalf("accepted %s", payload)
+		}
+		if !isJSONObject(c.Events[BackChannelLogoutEvent]) {
+			t.Fatalf("accepted %s without the event", payload)
+		}
+	})
+}
+
+// FuzzLogoutTokenVerifier_Verify signs arbitrary payloads and checks that
+// an accepted token names the issuer, the client and a user or session.
+func FuzzLogoutTokenVerifier_Verify(f *testing.F) {
+	good, _ := json.Marshal(logoutClaimsAt())
+	f.Add(good)
+	key := testES256()
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		v := newLogoutVerifier()
+		lt, err := v.Verify(t.Context(), sign(t, key, json.RawMessage(payload)))
+		if err != nil {
+			return
+		}
+		if lt.Issuer != testIssuer || (lt.Subject == "" && lt.SessionID == "") {
+			t.Fatalf("accepted %+v", lt)
+		}
+		if _, err := v.Verify(t.Context(), lt.Raw); err == nil {
+			t.Fatal("the same token accepted twice")
+		}
+	})
+}
