@@ -63,7 +63,9 @@ func TestLogoutTokenVerifier_Verify(t *testing.T) {
 		}, wantErr: ErrMissingClaim},
 		{name: "no jti", token: func(t *testing.T) string { return signLogout(t, with(logoutClaimsAt(), map[string]any{"jti": nil})) }, wantErr: ErrMissingClaim},
 		{name: "no iat", token: func(t *testing.T) string { return signLogout(t, with(logoutClaimsAt(), map[string]any{"iat": nil})) }, wantErr: ErrMissingClaim},
-		{name: "other audience", token: func(t *testing.T) string { return signLogout(t, with(logoutClaimsAt(), map[string]any{"aud": "other"})) }, wantErr: ErrInvalidAudience},
+		{name: "other audience", token: func(t *testing.T) string {
+			return signLogout(t, with(logoutClaimsAt(), map[string]any{"aud": "other"}))
+		}, wantErr: ErrInvalidAudience},
 		{name: "other issuer", token: func(t *testing.T) string {
 			return signLogout(t, with(logoutClaimsAt(), map[string]any{"iss": "https://evil.example"}))
 		}, wantErr: ErrInvalidIssuer},
