@@ -12,7 +12,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/oauthkit/oauthkit"
-	"github.com/oauthkit/oauthkit/store/internal/redisserver"
+	"github.com/oauthkit/oauthkit/internal/redisserver"
 	"github.com/oauthkit/oauthkit/store/internal/storetest"
 	"github.com/oauthkit/oauthkit/store/redis"
 )
