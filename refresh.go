@@ -92,14 +92,21 @@ func (s *Session) join(ctx context.Context, manual *tokenParams, now time.Time) 
 	defer s.mu.Unlock()
 	cur := s.cur.Load()
 	if f := s.flight; f != nil {
+		holdUntil(cur, nil)
 		return cur, f, false, nil
 	}
 	pl, err := s.planFor(cur, manual, now)
 	if pl == nil || err != nil {
+		if err == nil && cur != nil && cur.due(now) && now.Before(s.retryAt) {
+			// Cooling down after a failure: no need to ask again
+			// under the lock until the cool-down ends.
+			holdUntil(cur, &s.retryAt)
+		}
 		return cur, nil, false, err
 	}
 	f := &flight{plan: pl, done: make(chan struct{})}
 	s.flight = f
+	holdUntil(cur, nil)
 	go s.run(ctx, f)
 	return cur, f, true, nil
 }

@@ -106,6 +106,10 @@ func (s *Session) publish(ctx context.Context, f *flight, st *tokenState, err er
 		s.log.WarnContext(ctx, "oauthkit: token update callback failed; the token is reported again before its next use", "error", err)
 	}
 	s.mu.Lock()
+	// The flight ends: the states that callers went on with while it ran
+	// are asked about again, under the lock.
+	endHold(f.plan.old)
+	endHold(s.cur.Load())
 	switch {
 	case st == nil:
 	case f.plan.grant == nil && !s.cur.CompareAndSwap(f.plan.old, st):

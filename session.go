@@ -55,7 +55,18 @@ type tokenState struct {
 	// unsaved is set when OnTokenUpdate failed for tok: the report is made
 	// again before the token's next use.
 	unsaved *unsaved
+	// useUntil, read without a lock on every request, is the instant
+	// before which callers use tok as it is: dueAt, or forever when tok
+	// never expires; while a renewal of tok is in flight, or cooling down
+	// after a failed one, its expiry or the cool-down's end, whichever
+	// comes first. Nil (unsaved): ask under s.mu. Changed under s.mu by
+	// holdUntil and endHold; a state that is no longer current is never
+	// read again, so a stale value on it does not matter.
+	useUntil atomic.Pointer[time.Time]
 }
+
+// forever is the useUntil of a token that never expires.
+var forever = time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
 
 // unsaved is a failed OnTokenUpdate report.
 type unsaved struct {
@@ -141,6 +152,7 @@ func (s *Session) newState(tok *Token, u *unsaved) *tokenState {
 	if !tok.ExpiresAt.IsZero() {
 		st.dueAt = tok.ExpiresAt.Add(-s.effectiveLeeway(tok))
 	}
+	endHold(st)
 	return st
 }
 
@@ -167,10 +179,45 @@ func authorizationFor(tok *Token) []string {
 	return nil
 }
 
-// ready reports whether st can be used at now as it is: neither due nor
-// unsaved. A nil st is not ready.
+// ready reports whether st can be used at now as it is, without taking
+// s.mu: it is saved and either not due, or due with a renewal in flight
+// or cooling down and not expired (see useUntil). A nil st is not ready.
 func (st *tokenState) ready(now time.Time) bool {
-	return st != nil && st.unsaved == nil && (st.dueAt.IsZero() || now.Before(st.dueAt))
+	if st == nil {
+		return false
+	}
+	u := st.useUntil.Load()
+	return u != nil && now.Before(*u)
+}
+
+// holdUntil lets callers that find st due go on with it without s.mu
+// until *until or st's expiry, whichever comes first; a nil until: until
+// st's expiry, for as long as a renewal is in flight (see useUntil).
+// Called with s.mu held.
+func holdUntil(st *tokenState, until *time.Time) {
+	if st == nil || st.unsaved != nil || st.dueAt.IsZero() {
+		return
+	}
+	u := &st.tok.ExpiresAt // st owns tok, which does not change
+	if until != nil && until.Before(*u) {
+		t := *until
+		u = &t
+	}
+	st.useUntil.Store(u)
+}
+
+// endHold makes callers that find st due ask under s.mu again (see
+// useUntil). Called with s.mu held, or before st is published.
+func endHold(st *tokenState) {
+	switch {
+	case st == nil:
+	case st.unsaved != nil:
+		st.useUntil.Store(nil)
+	case st.dueAt.IsZero():
+		st.useUntil.Store(&forever)
+	default:
+		st.useUntil.Store(&st.dueAt)
+	}
 }
 
 // due reports whether st is due for renewal at now.

@@ -18,20 +18,46 @@ const (
 var tokenJSON = []byte(`{"access_token":"` + accessToken + `","token_type":"Bearer","expires_in":3600,"refresh_token":"tGzv3JOkF0XG5Qx2TlKWIA","scope":"read"}`)
 
 // tokenServer is a loopback token endpoint that answers every valid
-// request with tokenJSON after delay, and counts the requests.
+// request with tokenJSON after delay, and counts the requests. A gated
+// server holds every request until release.
 type tokenServer struct {
 	*httptest.Server
 	delay    time.Duration
+	gate     chan struct{} // nil: not gated
 	requests atomic.Int64
 }
 
 // newTokenServer starts a token server closed when tb ends.
 func newTokenServer(tb testing.TB, delay time.Duration) *tokenServer {
 	tb.Helper()
-	ts := &tokenServer{delay: delay}
+	return startTokenServer(tb, &tokenServer{delay: delay})
+}
+
+// newGatedTokenServer starts a token server that holds every request
+// until release is called or tb ends: a renewal stays in flight for as
+// long as a benchmark needs.
+func newGatedTokenServer(tb testing.TB) *tokenServer {
+	tb.Helper()
+	return startTokenServer(tb, &tokenServer{gate: make(chan struct{})})
+}
+
+func startTokenServer(tb testing.TB, ts *tokenServer) *tokenServer {
 	ts.Server = httptest.NewServer(http.HandlerFunc(ts.serveToken))
 	tb.Cleanup(ts.Close)
+	if ts.gate != nil {
+		tb.Cleanup(ts.release) // before Close, which waits for the handlers
+	}
 	return ts
+}
+
+// release lets the held requests of a gated server, and all later ones,
+// through.
+func (ts *tokenServer) release() {
+	select {
+	case <-ts.gate:
+	default:
+		close(ts.gate)
+	}
 }
 
 // tokenURL is the token endpoint's URL.
@@ -52,6 +78,13 @@ func (ts *tokenServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	default:
 		http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
 		return
+	}
+	if ts.gate != nil {
+		select {
+		case <-ts.gate:
+		case <-r.Context().Done():
+			return
+		}
 	}
 	if ts.delay > 0 {
 		t := time.NewTimer(ts.delay)
