@@ -48,7 +48,10 @@ func TestCLI(t *testing.T) {
 			args := append([]string{"login", "-p", "interop", "--issuer", op.Issuer,
 				"--client-id", "cli-client", "--auth-method", "none",
 				"--scope", "openid email profile offline_access", "--timeout", "20s"}, tt.args...)
-			out := c.interact(t, tt.act, args...)
+			out, stderr := c.interact(t, tt.act, args...)
+			if want := "✓ Logged in to " + op.Issuer + " as " + testUser["email"].(string); !strings.Contains(stderr, want) {
+				t.Errorf("login stderr lacks %q:\n%s", want, stderr)
+			}
 			var tok map[string]any
 			if err := json.Unmarshal([]byte(out), &tok); err != nil || tok["token_type"] == nil {
 				t.Fatalf("login output %q: want a token as JSON (%v)", out, err)
@@ -325,8 +328,9 @@ func (c cli) exec(t *testing.T, stdin string, args ...string) (code int, stdout,
 
 // interact runs the tool and hands each line it writes on stderr to act,
 // as the user reading the terminal, until act says it is done. It returns
-// the tool's stdout, failing the test unless the tool exits with 0.
-func (c cli) interact(t *testing.T, act func(context.Context, string) (bool, error), args ...string) string {
+// the tool's stdout and stderr, failing the test unless the tool exits
+// with 0.
+func (c cli) interact(t *testing.T, act func(context.Context, string) (bool, error), args ...string) (string, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), cliTimeout)
 	defer cancel()
@@ -349,7 +353,7 @@ func (c cli) interact(t *testing.T, act func(context.Context, string) (bool, err
 	if err := cmd.Wait(); err != nil || actErr != nil {
 		t.Fatalf("oauthkit %s: %v, user: %v\nstderr:\n%s", args[0], err, actErr, stderr)
 	}
-	return stdout.String()
+	return stdout.String(), stderr.String()
 }
 
 // lineWriter keeps what is written to it and sends each complete line on

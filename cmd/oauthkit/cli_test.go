@@ -217,7 +217,7 @@ func TestProfilesAndLogout(t *testing.T) {
 		t.Error("logout did not revoke the token")
 	}
 	r = f.run(t, "profiles", "-o", "text")
-	if strings.Contains(r.stdout, "a ") || !strings.HasPrefix(r.stdout, "b ") {
+	if rows := strings.Split(strings.TrimSpace(r.stdout), "\n"); len(rows) != 2 || !strings.HasPrefix(rows[1], "b ") {
 		t.Errorf("profiles after logout:\n%s", r.stdout)
 	}
 }

@@ -174,17 +174,32 @@ func refused(err error) bool {
 }
 
 // validToken returns the profile's token, renewed first when due. A
-// token that is valid for longer than the leeway needs no network.
+// token that is valid for longer than the leeway needs no network. A due
+// token that cannot be renewed, or whose renewal failed, is still used
+// until it expires.
 func (c *conn) validToken(ctx context.Context) (*oauthkit.Token, error) {
-	if tok := c.s.Token(); tok != nil && !tok.Expired(time.Now(), leeway) {
-		return tok, nil
+	old := c.s.Token()
+	if old != nil && !old.Expired(time.Now(), leeway) {
+		return old, nil
+	}
+	if old != nil && !old.Expired(time.Now(), 0) && !c.renewable(old) {
+		return old, nil
 	}
 	var tok *oauthkit.Token
 	err := c.call(ctx, func() (err error) {
 		tok, err = c.renew(ctx)
 		return err
 	})
+	if err != nil && old != nil && !old.Expired(time.Now(), 0) && ctx.Err() == nil {
+		c.a.warn("%s; the token is still valid until %s", trimPrefix(err.Error()), old.ExpiresAt.Local().Format(time.TimeOnly))
+		return old, nil
+	}
 	return tok, err
+}
+
+// renewable reports whether renew can replace tok.
+func (c *conn) renewable(tok *oauthkit.Token) bool {
+	return tok.RefreshToken != "" || c.p.Grant == grantClientCredentials || c.p.Grant == grantJWTBearer
 }
 
 // renew gets a new token now: with the refresh token, or, for a profile

@@ -14,9 +14,11 @@ var providers = []string{"github", "google", "okta", "keycloak", "client credent
 // helpProviders lists, for the commands that do not take all of
 // providers, the ones their help must name.
 var helpProviders = map[string][]string{
-	"oauthkit demo":     nil, // an embedded server only
-	"oauthkit jwt":      nil, // a group; "jwt decode" has the examples
-	"oauthkit discover": {"github", "google", "okta", "keycloak", "rfc 8414"},
+	"oauthkit demo":       nil, // an embedded server only
+	"oauthkit version":    nil,
+	"oauthkit completion": nil,
+	"oauthkit jwt":        nil, // a group; "jwt decode" has the examples
+	"oauthkit discover":   {"github", "google", "okta", "keycloak", "rfc 8414"},
 }
 
 // commandPaths lists the path of every command under root, root included,

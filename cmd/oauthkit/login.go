@@ -155,7 +155,7 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err := a.publicClient(p, grant); err != nil {
 		return err
 	}
-	cfg, _, err := a.config(dctx, p, false)
+	cfg, prov, err := a.config(dctx, p, false)
 	if err != nil {
 		return err
 	}
@@ -171,6 +171,7 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err := a.saveLogin(lf.cf.profile, p, tok); err != nil {
 		return err
 	}
+	a.loggedIn(ctx, s, prov, p, tok, lf.username)
 	fmt.Fprintf(a.stderr, "Saved as profile %q.\n", lf.cf.profile)
 	return a.printToken(tok, lf.cf.profile, false)
 }

@@ -50,7 +50,7 @@ func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags
 // verification URI is drawn as a QR code for a phone with --qr, or when
 // stderr is a terminal.
 func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session, lf *loginFlags, p *profile) (*oauthkit.Token, error) {
-	qr := lf.qr || (!lf.qrSet && isTerminal(a.stderr))
+	qr := lf.qr || (!lf.qrSet && a.terminal(a.stderr))
 	dctx, cancel := a.bounded(ctx)
 	da, err := s.DeviceAuthorization(dctx, p.tokenOptions()...)
 	cancel()
@@ -73,7 +73,7 @@ func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session, lf *loginFla
 		ctx, cancel = context.WithTimeoutCause(ctx, lf.wait, errUserTimeout)
 		defer cancel()
 	}
-	sp := a.startSpinner(a.stderr, "Waiting for approval ...")
+	sp := a.startCountdown(a.stderr, "Waiting for approval ...", da.ExpiresAt)
 	tok, err := s.PollDeviceToken(ctx, da, p.tokenOptions()...)
 	sp.Stop()
 	return tok, tried(err, "device code grant at %s", s.Config().TokenURL)

@@ -12,7 +12,9 @@ import (
 )
 
 const profilesLong = `profiles lists the saved profiles with their client, endpoints and token
-state (valid, refreshable, expired or none).
+state: valid; refreshable (due within a minute, and "oauthkit token"
+renews it); expiring (due, and it cannot be renewed); expired; none; or
+broken (a file that cannot be read).
 
 Profiles live in $OAUTHKIT_CONFIG_DIR, by default the oauthkit directory
 under the user's configuration directory (~/.config/oauthkit on Linux,
@@ -72,8 +74,14 @@ func (a *app) listProfiles() error {
 		out = append(out, summarize(st, n, now))
 	}
 	if a.output == outputText {
+		if len(out) == 0 {
+			fmt.Fprintln(a.stdout, "no profiles (oauthkit login -p NAME saves one)")
+			return nil
+		}
+		const row = "%-16s %-11s %-24s %s\n"
+		fmt.Fprintf(a.stdout, row, "NAME", "TOKEN", "CLIENT", "SERVER")
 		for _, s := range out {
-			fmt.Fprintf(a.stdout, "%-16s %-10s %-24s %s\n", s.Name, s.TokenState, s.ClientID, cmp.Or(s.Issuer, s.TokenURL, "-"))
+			fmt.Fprintf(a.stdout, row, s.Name, s.TokenState, cmp.Or(s.ClientID, "-"), cmp.Or(s.Issuer, s.TokenURL, "-"))
 		}
 		return nil
 	}
@@ -95,7 +103,7 @@ func summarize(st store, n string, now time.Time) profileSummary {
 	case err != nil:
 		sum.TokenState, sum.Error = stateBroken, trimPrefix(err.Error())
 	default:
-		sum.TokenState = tokenState(tok, now)
+		sum.TokenState = tokenState(tok, p.Grant, now)
 		if !tok.ExpiresAt.IsZero() {
 			sum.ExpiresAt = tok.ExpiresAt.Local().Format(time.RFC3339)
 		}
@@ -106,12 +114,19 @@ func summarize(st store, n string, now time.Time) profileSummary {
 // stateBroken is the token state of a profile whose files cannot be read.
 const stateBroken = "broken"
 
-func tokenState(tok *oauthkit.Token, now time.Time) string {
+// tokenState is what "oauthkit token" would do with tok: print it
+// (valid, or expiring when it is due but cannot be renewed), renew it
+// (refreshable: a refresh token, or a grant that fetches a new one), or
+// fail (expired).
+func tokenState(tok *oauthkit.Token, grant string, now time.Time) string {
+	renewable := tok.RefreshToken != "" || grant == grantClientCredentials || grant == grantJWTBearer
 	switch {
-	case tok.Valid(now):
+	case !tok.Expired(now, leeway):
 		return "valid"
-	case tok.RefreshToken != "":
+	case renewable:
 		return "refreshable"
+	case !tok.Expired(now, 0):
+		return "expiring"
 	}
 	return "expired"
 }

@@ -28,6 +28,9 @@ type app struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	// isTTY, when set, says which streams are terminals; nil asks the
+	// operating system.
+	isTTY func(io.Writer) bool
 	// transport sends every request of the run; its idle connections are
 	// closed when the run ends.
 	transport *http.Transport
@@ -159,9 +162,11 @@ func (a *app) newRootCmd() *cobra.Command {
 		SilenceErrors:     true,
 		SilenceUsage:      true,
 		CompletionOptions: cobra.CompletionOptions{DisableDefaultCmd: true},
+		Version:           version(),
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return a.prepare(cmd) },
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
+	root.SetVersionTemplate("oauthkit {{.Version}}\n")
 	f := root.PersistentFlags()
 	f.StringVarP(&a.output, "output", "o", outputJSON, "result format: json, text, env or header")
 	f.BoolVarP(&a.verbose, "verbose", "v", false, "show every HTTP exchange on stderr, secrets shortened")
@@ -169,7 +174,9 @@ func (a *app) newRootCmd() *cobra.Command {
 	f.DurationVar(&a.timeout, "timeout", time.Minute, "limit of the command's run; 0 for none (login: of each exchange, not of the wait for the user)")
 	root.AddCommand(a.newDemoCmd(), a.newLoginCmd(), a.newTokenCmd(), a.newRequestCmd(),
 		a.newRefreshCmd(), a.newRevokeCmd(), a.newIntrospectCmd(), a.newUserInfoCmd(),
-		a.newDiscoverCmd(), a.newJWTCmd(), a.newProfilesCmd(), a.newLogoutCmd())
+		a.newDiscoverCmd(), a.newJWTCmd(), a.newProfilesCmd(), a.newLogoutCmd(),
+		a.newVersionCmd(), a.newCompletionCmd())
+	a.registerCompletions(root)
 	return root
 }
 

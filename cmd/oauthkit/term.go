@@ -14,10 +14,19 @@ func isTerminal(w io.Writer) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
+// terminal reports whether w is a terminal, as a.isTTY says when set
+// (tests), else isTerminal.
+func (a *app) terminal(w io.Writer) bool {
+	if a.isTTY != nil {
+		return a.isTTY(w)
+	}
+	return isTerminal(w)
+}
+
 // useColour reports whether output to w gets ANSI colours: only on a
 // terminal, and not when NO_COLOR is set (https://no-color.org).
 func (a *app) useColour(w io.Writer) bool {
-	return a.getenv("NO_COLOR") == "" && isTerminal(w)
+	return a.getenv("NO_COLOR") == "" && a.terminal(w)
 }
 
 // style paints text with ANSI escapes, or leaves it plain.

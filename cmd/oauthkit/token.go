@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/spf13/cobra"
@@ -39,6 +40,7 @@ const tokenExample = `  # GitHub: call the API with curl
 
 func (a *app) newTokenCmd() *cobra.Command {
 	var cf *clientFlags
+	var output string
 	cmd := &cobra.Command{
 		Use:     "token",
 		Short:   "Print a valid access token, refreshing it first when due",
@@ -46,16 +48,25 @@ func (a *app) newTokenCmd() *cobra.Command {
 		Example: tokenExample,
 		Args:    exactArgs(0),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runToken(cmd.Context(), cf, cmd.Flags().Changed("output"))
+			return a.runToken(cmd.Context(), cf, output)
 		},
 	}
 	cf = profileFlags(cmd)
+	// Its own --output, whose default differs from the other commands'.
+	cmd.Flags().StringVarP(&output, "output", "o", outputToken, "result format: token (the bare access token), json, text, env or header")
 	return cmd
 }
 
-// runToken prints the profile's valid token: bare unless formatted is set
-// (--output given).
-func (a *app) runToken(ctx context.Context, cf *clientFlags, formatted bool) error {
+// outputToken is the default format of "oauthkit token": the bare token.
+const outputToken = "token"
+
+// runToken prints the profile's valid token in the format output.
+func (a *app) runToken(ctx context.Context, cf *clientFlags, output string) error {
+	switch output {
+	case outputToken, outputJSON, outputText, outputEnv, outputHeader:
+	default:
+		return usageError{fmt.Errorf("--output %q: want token, json, text, env or header", output)}
+	}
 	c, err := a.connect(ctx, cf)
 	if err != nil {
 		return err
@@ -64,10 +75,11 @@ func (a *app) runToken(ctx context.Context, cf *clientFlags, formatted bool) err
 	if err != nil {
 		return err
 	}
-	if !formatted {
+	if output == outputToken {
 		_, err := a.stdout.Write([]byte(tok.AccessToken + "\n"))
 		return err
 	}
+	a.output = output
 	return a.printToken(tok, c.name, true)
 }
 

@@ -8,6 +8,7 @@ import (
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/internal/wire"
 	"github.com/oauthkit/oauthkit/jose"
+	"github.com/oauthkit/oauthkit/oidc"
 	"github.com/spf13/cobra"
 )
 
@@ -57,34 +58,45 @@ func (a *app) userInfo(ctx context.Context, cf *clientFlags) (map[string]any, er
 	if err != nil {
 		return nil, err
 	}
-	var claims map[string]any
 	if c.p.UserInfoURL == "" && c.prov != nil && c.prov.Metadata().UserInfoEndpoint != "" {
-		err := c.call(ctx, func() error {
-			ui, err := c.prov.UserInfo(ctx, tok, idTokenSubject(tok))
-			if err != nil {
-				return tried(err, "fetching userinfo from %s", c.p.Issuer)
-			}
-			return ui.Claims(&claims)
+		var claims map[string]any
+		err := c.call(ctx, func() (err error) {
+			claims, err = fetchUserInfo(ctx, c.s, c.prov, "", tok)
+			return err
 		})
 		return claims, err
 	}
 	if err := userInfoEndpoint.need(c.p, c.p.UserInfoURL); err != nil {
 		return nil, err
 	}
-	resp, err := c.s.Get(ctx, c.p.UserInfoURL)
+	return fetchUserInfo(ctx, c.s, nil, c.p.UserInfoURL, tok)
+}
+
+// fetchUserInfo returns the claims of the userinfo endpoint for tok: the
+// provider's, verified, when prov is set; otherwise u, called with s.
+func fetchUserInfo(ctx context.Context, s *oauthkit.Session, prov *oidc.Provider, u string, tok *oauthkit.Token) (map[string]any, error) {
+	var claims map[string]any
+	if prov != nil {
+		ui, err := prov.UserInfo(ctx, tok, idTokenSubject(tok))
+		if err != nil {
+			return nil, tried(err, "fetching userinfo from %s", prov.Issuer())
+		}
+		return claims, ui.Claims(&claims)
+	}
+	resp, err := s.Get(ctx, u)
 	if err != nil {
-		return nil, tried(err, "fetching userinfo from %s", c.p.UserInfoURL)
+		return nil, tried(err, "fetching userinfo from %s", u)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return nil, tried(statusError{resp.StatusCode}, "fetching userinfo from %s", c.p.UserInfoURL)
+		return nil, tried(statusError{resp.StatusCode}, "fetching userinfo from %s", u)
 	}
 	b, err := wire.ReadBody(resp.Body, wire.MaxBody)
 	if err != nil {
-		return nil, tried(err, "reading userinfo from %s", c.p.UserInfoURL)
+		return nil, tried(err, "reading userinfo from %s", u)
 	}
 	if err := json.Unmarshal(b, &claims); err != nil {
-		return nil, tried(err, "decoding userinfo from %s", c.p.UserInfoURL)
+		return nil, tried(err, "decoding userinfo from %s", u)
 	}
 	return claims, nil
 }
@@ -92,16 +104,21 @@ func (a *app) userInfo(ctx context.Context, cf *clientFlags) (map[string]any, er
 // idTokenSubject is the sub of the token's ID token, which was validated
 // when the token was obtained; "" without one.
 func idTokenSubject(tok *oauthkit.Token) string {
+	return idTokenClaims(tok)["sub"]
+}
+
+// idTokenClaims are the string claims of the token's ID token, read
+// without verification: call it only for an ID token the session
+// validated.
+func idTokenClaims(tok *oauthkit.Token) map[string]string {
 	if tok.IDToken == "" {
-		return ""
+		return map[string]string{}
 	}
 	_, payload, err := jose.UnsafeDecode(tok.IDToken)
 	if err != nil {
-		return ""
+		return map[string]string{}
 	}
-	var c struct {
-		Sub string `json:"sub"`
-	}
-	_ = json.Unmarshal(payload, &c)
-	return c.Sub
+	var m map[string]any
+	_ = json.Unmarshal(payload, &m)
+	return stringClaims(m)
 }
