@@ -212,6 +212,17 @@ type Config struct {
 	// failures. Zero: on, with three attempts.
 	Retry RetryPolicy
 
+	// EndpointTimeout bounds each call to the token, revocation,
+	// introspection, device authorization and pushed authorization
+	// endpoints ([Session.FetchToken], [Session.Exchange],
+	// [Session.Introspect], [Session.Revoke], [Session.DeviceAuthorization],
+	// each poll of [Session.PollDeviceToken], ...) whose context has no
+	// deadline, so that a server that never answers cannot hang the
+	// caller. A deadline of the context always wins. Renewals (automatic
+	// or [Session.Refresh]) run under their own bound instead. Zero: 30s.
+	// Negative: no default.
+	EndpointTimeout time.Duration
+
 	// HTTPClient makes every request of the session. Nil:
 	// [http.DefaultClient]. Requests to the token, revocation,
 	// introspection and device endpoints never follow redirects, whatever

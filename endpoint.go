@@ -51,6 +51,8 @@ func (e *transportError) Unwrap() error { return e.err }
 // post authenticates the client, sends the form and reads the bounded
 // answer. It refuses insecure transport. The answer is not interpreted.
 func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error) {
+	ctx, cancel := wire.WithDefaultTimeout(ctx, s.cfg.EndpointTimeout)
+	defer cancel()
 	u, err := url.Parse(c.url)
 	if err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: %w", c.endpoint, err)

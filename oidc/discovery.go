@@ -11,10 +11,12 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/secure"
+	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
 // maxBodyBytes bounds discovery and userinfo response bodies.
@@ -243,6 +245,9 @@ type DiscoveryConfig struct {
 	// issuer than the one asked for is acceptable; see [TenantIssuer]. Nil:
 	// the issuer must match exactly.
 	IssuerValidator IssuerValidator
+	// EndpointTimeout bounds the request when ctx has no deadline. Zero:
+	// 30s. Negative: no default.
+	EndpointTimeout time.Duration
 	// InsecureAllowHTTP permits an http issuer that is not loopback.
 	// Anyone on the network path can then substitute the provider's
 	// endpoints and keys. Only for development setups.
@@ -263,7 +268,8 @@ func Discover(ctx context.Context, issuer string, cfg DiscoveryConfig) (*Metadat
 	if err := checkSecure(u, cfg.InsecureAllowHTTP); err != nil {
 		return nil, err
 	}
-	body, _, err := get(ctx, cfg.HTTPClient, getRequest{endpoint: "discovery", url: u, accept: "application/json", allowHTTP: cfg.InsecureAllowHTTP})
+	body, _, err := get(ctx, cfg.HTTPClient, getRequest{endpoint: "discovery", url: u, accept: "application/json",
+		allowHTTP: cfg.InsecureAllowHTTP, timeout: cfg.EndpointTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -301,12 +307,15 @@ type getRequest struct {
 	endpoint, url, accept string
 	bearer                string // sent as a bearer token when set
 	allowHTTP             bool
+	timeout               time.Duration // applies when ctx has no deadline
 }
 
 // get fetches g.url and returns a body of status 200 and its media type.
 // Redirects are followed only where the transport stays secure; with a
 // bearer token, only within the URL's origin ([oauthkit.ErrRedirect]).
 func get(ctx context.Context, hc *http.Client, g getRequest) ([]byte, string, error) {
+	ctx, cancel := wire.WithDefaultTimeout(ctx, g.timeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, g.url, nil)
 	if err != nil {
 		return nil, "", &oauthkit.ResponseError{Endpoint: g.endpoint, URL: g.url, Err: err}

@@ -59,6 +59,10 @@ type ProviderConfig struct {
 	// signed with RSA keys shorter than 2048 bits; see
 	// [VerifierConfig.InsecureAllowWeakRSA].
 	InsecureAllowWeakRSA bool
+	// EndpointTimeout bounds discovery and each userinfo request when the
+	// context has no deadline. Zero: 30s. Negative: no default. Key
+	// fetches have their own bound ([jose.RemoteKeySetConfig.FetchTimeout]).
+	EndpointTimeout time.Duration
 	// InsecureAllowHTTP permits http URLs to hosts that are not loopback,
 	// for discovery, keys and userinfo. Anyone on the network path can then
 	// substitute keys and read tokens. Only for development setups.
@@ -83,6 +87,7 @@ func NewProvider(ctx context.Context, issuer string, cfg ProviderConfig) (*Provi
 	m, err := Discover(ctx, issuer, DiscoveryConfig{
 		Style: cfg.Style, HTTPClient: cfg.HTTPClient,
 		IssuerValidator: cfg.IssuerValidator, InsecureAllowHTTP: cfg.InsecureAllowHTTP,
+		EndpointTimeout: cfg.EndpointTimeout,
 	})
 	if err != nil {
 		return nil, err

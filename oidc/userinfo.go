@@ -69,7 +69,7 @@ func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSu
 		return nil, err
 	}
 	body, mt, err := get(ctx, p.cfg.HTTPClient, getRequest{endpoint: "userinfo", url: u, bearer: tok.AccessToken,
-		accept: "application/json, application/jwt", allowHTTP: p.cfg.InsecureAllowHTTP})
+		accept: "application/json, application/jwt", allowHTTP: p.cfg.InsecureAllowHTTP, timeout: p.cfg.EndpointTimeout})
 	if err != nil {
 		return nil, err
 	}

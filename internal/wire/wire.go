@@ -4,13 +4,31 @@ package wire
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
 	"net/url"
+	"time"
 )
+
+// DefaultTimeout bounds an endpoint call whose context has no deadline.
+const DefaultTimeout = 30 * time.Second
+
+// WithDefaultTimeout gives ctx a deadline d from now (zero:
+// DefaultTimeout) when it has none, so that a server that never answers
+// cannot hang the call; a negative d gives none.
+func WithDefaultTimeout(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	if _, ok := ctx.Deadline(); ok || d < 0 {
+		return ctx, func() {}
+	}
+	if d == 0 {
+		d = DefaultTimeout
+	}
+	return context.WithTimeout(ctx, d)
+}
 
 // MaxBody is the largest response body read: 1 MiB.
 const MaxBody = 1 << 20
