@@ -39,7 +39,9 @@ func TestSession_endpointTimeout(t *testing.T) {
 		{name: "default", want: 30 * time.Second, wantErr: context.DeadlineExceeded},
 		{name: "configured", timeout: 5 * time.Second, want: 5 * time.Second, wantErr: context.DeadlineExceeded},
 		{name: "caller's deadline wins", timeout: 5 * time.Second, want: 90 * time.Second, wantErr: context.DeadlineExceeded,
-			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) { return context.WithTimeout(ctx, 90*time.Second) }},
+			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
+				return context.WithTimeout(ctx, 90*time.Second)
+			}},
 		{name: "disabled", timeout: -1, want: 100 * time.Second, wantErr: context.Canceled,
 			ctx: func(ctx context.Context) (context.Context, context.CancelFunc) {
 				ctx, cancel := context.WithCancel(ctx)
