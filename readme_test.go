@@ -51,6 +51,7 @@ var (
 	callbackURL      string // where the provider redirected the browser
 	tokenURL, apiURL string
 	jsonFile         []byte // a service-account key file
+	tokenKey         []byte // 32 random bytes that encrypt stored tokens
 )
 
 // db stores tokens.
@@ -67,25 +68,29 @@ func loadFromUserSession(r *http.Request) oauthkit.AuthorizationRequest {
 
 // readmeImports maps the package names fragments may use to their paths.
 var readmeImports = map[string]string{
-	"oauthkit":  "github.com/oauthkit/oauthkit",
-	"oidc":      "github.com/oauthkit/oauthkit/oidc",
-	"jose":      "github.com/oauthkit/oauthkit/jose",
-	"assertion": "github.com/oauthkit/oauthkit/assertion",
-	"oauthtest": "github.com/oauthkit/oauthkit/oauthtest",
-	"xoauth2":   "github.com/oauthkit/oauthkit/xoauth2",
-	"web":       "github.com/oauthkit/oauthkit/web",
-	"context":   "context",
-	"errors":    "errors",
-	"fmt":       "fmt",
-	"http":      "net/http",
-	"io":        "io",
-	"json":      "encoding/json",
-	"log":       "log",
-	"os":        "os",
-	"slog":      "log/slog",
-	"strings":   "strings",
-	"time":      "time",
-	"url":       "net/url",
+	"oauthkit":   "github.com/oauthkit/oauthkit",
+	"oidc":       "github.com/oauthkit/oauthkit/oidc",
+	"jose":       "github.com/oauthkit/oauthkit/jose",
+	"assertion":  "github.com/oauthkit/oauthkit/assertion",
+	"oauthtest":  "github.com/oauthkit/oauthkit/oauthtest",
+	"xoauth2":    "github.com/oauthkit/oauthkit/xoauth2",
+	"web":        "github.com/oauthkit/oauthkit/web",
+	"filestore":  "github.com/oauthkit/oauthkit/store/file",
+	"redisstore": "github.com/oauthkit/oauthkit/store/redis",
+	"memory":     "github.com/oauthkit/oauthkit/store/memory",
+	"goredis":    "github.com/redis/go-redis/v9",
+	"context":    "context",
+	"errors":     "errors",
+	"fmt":        "fmt",
+	"http":       "net/http",
+	"io":         "io",
+	"json":       "encoding/json",
+	"log":        "log",
+	"os":         "os",
+	"slog":       "log/slog",
+	"strings":    "strings",
+	"time":       "time",
+	"url":        "net/url",
 }
 
 // snippet is one fenced Go block of a Markdown file.
@@ -145,7 +150,7 @@ func (s snippet) program(t *testing.T, file string) (map[string]string, error) {
 	var imports []string
 	for name, path := range readmeImports {
 		if free[name] || (handler && name == "http") {
-			imports = append(imports, fmt.Sprintf("\t%q\n", path))
+			imports = append(imports, fmt.Sprintf("\t%s %q\n", name, path)) // names may be aliases
 		}
 	}
 	slices.Sort(imports)
