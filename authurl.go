@@ -130,6 +130,9 @@ func (s *Session) newAuthorization(opts []AuthURLOption) (*authorization, error)
 	if err := p.addPKCE(q, ar); err != nil {
 		return nil, err
 	}
+	if err := s.addDPoPJKT(q, &p); err != nil {
+		return nil, err
+	}
 	ar.Nonce = q.Get("nonce")
 	if p.nonce != "" || (ar.Nonce == "" && needsNonce(p.scopes, p.responseType)) {
 		ar.Nonce = p.nonce

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/oauthkit/oauthkit/dpop"
 	scrub "github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/jose"
@@ -195,8 +196,19 @@ type Config struct {
 	Store TokenStore
 
 	// TokenPlacement says where protected requests carry the token. Zero:
-	// the Authorization header.
+	// the Authorization header. DPoP-bound tokens always go in the header.
 	TokenPlacement TokenPlacement
+
+	// DPoP, when set, makes the session prove possession of a key (RFC
+	// 9449): every token request, for every grant and refresh included,
+	// carries a proof, so the server may bind the tokens to the key; a
+	// token of type DPoP is sent as "Authorization: DPoP <token>" with a
+	// proof that covers it; a server's use_dpop_nonce answer is retried
+	// once with its nonce. A nil DPoP.Key means a P-256 key (ES256) made
+	// for this session alone, which no other session or process can use:
+	// give a key to keep a bound token across restarts. Nil: no proofs,
+	// and a DPoP token is refused with [ErrUnsupportedTokenType].
+	DPoP *dpop.Config
 
 	// IDTokenValidator, when set, validates every ID token the session
 	// receives before the token is accepted (the oidc package provides
@@ -324,6 +336,11 @@ func (c *Config) validate() error {
 	}
 	if c.Retry.MaxAttempts < 0 {
 		bad("negative retry attempts")
+	}
+	if c.DPoP != nil && c.DPoP.Key != nil {
+		if _, err := dpop.New(*c.DPoP); err != nil {
+			errs = append(errs, fmt.Errorf("%w: %w", ErrInvalidConfig, err))
+		}
 	}
 	return errors.Join(errs...)
 }

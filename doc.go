@@ -11,8 +11,9 @@
 // inside the redirect URL's net/http handler), which checks state and iss
 // (RFC 9207) before it exchanges the code. The implicit grant (section
 // 4.2) ends there too, without a token request. [Session.FetchToken] runs
-// any other grant: [Password], [ClientCredentials], [RefreshToken] and
-// [ExtensionGrant] for the rest (device code, JWT bearer, token exchange).
+// any other grant: [Password], [ClientCredentials], [RefreshToken],
+// [TokenExchange] (RFC 8693) and [ExtensionGrant] for the rest (device
+// code, JWT bearer).
 //
 // # Hardened authorization requests and responses
 //
@@ -40,9 +41,19 @@
 // once for all goroutines, and reports the new token to
 // [Config.OnTokenUpdate] so it can be saved; a failed report is made again
 // before the token's next use. A token of a type the session cannot send
-// (anything but Bearer) is refused with [ErrUnsupportedTokenType] before
-// anything is sent. A panic in code a renewal runs (callbacks, hooks,
-// grants, client authentication) comes back as a [*PanicError].
+// (anything but Bearer, and DPoP with [Config.DPoP]) is refused with
+// [ErrUnsupportedTokenType] before anything is sent. [ParseWWWAuthenticate]
+// reads why a resource refused a request. A panic in code a renewal runs
+// (callbacks, hooks, grants, client authentication) comes back as a
+// [*PanicError].
+//
+// # Sender-constrained tokens
+//
+// With [Config.DPoP] (RFC 9449) every token request carries a DPoP proof,
+// so the server binds the tokens to the session's key; DPoP tokens are
+// sent as "Authorization: DPoP" with a proof of their own, and a request
+// the server refuses with use_dpop_nonce is sent once more with its nonce.
+// [WithDPoPJKT] binds the authorization code to the key as well.
 //
 // # Concurrency
 //
@@ -68,7 +79,7 @@
 //
 // # Standards
 //
-// RFC 6749, 6750, 7009, 7523, 7636, 7662, 8252, 8414, 8628, 9101, 9126,
-// 9207, OpenID Connect Core 1.0 and the JWT Secured Authorization
-// Response Mode (JARM).
+// RFC 6749, 6750, 7009, 7523, 7636, 7662, 8252, 8414, 8628, 8693, 9101,
+// 9126, 9207, 9449, OpenID Connect Core 1.0 and the JWT Secured
+// Authorization Response Mode (JARM).
 package oauthkit

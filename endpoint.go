@@ -32,6 +32,10 @@ type endpointCall struct {
 	auth      ClientAuth
 	reqHooks  []func(*http.Request) error
 	respHooks []func(*http.Response) error
+	// dpop sends a DPoP proof when the session has a DPoP key, and
+	// retries once on use_dpop_nonce (RFC 9449 sections 5 and 8): for the
+	// token endpoint and for pushed authorization requests (section 10.1).
+	dpop bool
 }
 
 // rawResponse is a bounded endpoint answer.
@@ -87,6 +91,9 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 	req.Header = ar.Header
 	if err := runRequestHooks(c.reqHooks, req); err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: request hook: %w", c.endpoint, err)
+	}
+	if c.dpop && s.dpop != nil {
+		return s.sendWithProof(req, c)
 	}
 	return s.send(req, c)
 }

@@ -28,6 +28,7 @@ type authURLParams struct {
 	scopesSet                                      bool
 	requestObject                                  bool
 	params                                         url.Values
+	dpopJKT                                        bool // WithDPoPJKT
 }
 
 type tokenParams struct {

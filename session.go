@@ -11,6 +11,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/oauthkit/oauthkit/dpop"
 )
 
 // defaultLeeway is how long before expiry a token is refreshed when
@@ -40,6 +42,8 @@ type Session struct {
 	pending  *pending   // a token Config.Store could not save
 
 	hc clientOnce // the authorizing HTTP client
+
+	dpop *dpop.Prover // nil without Config.DPoP
 }
 
 // tokenState is an immutable snapshot of the current token with what
@@ -49,6 +53,8 @@ type tokenState struct {
 	// authz is the Authorization header value that presents tok, nil when
 	// the session cannot send tokens of its type (see authorizationFor).
 	authz []string
+	// proof says that each request with tok needs a DPoP proof.
+	proof bool
 	// dueAt is when tok is due for renewal: its expiry less the effective
 	// leeway. Zero: never.
 	dueAt time.Time
@@ -97,6 +103,11 @@ func NewSession(cfg Config) (*Session, error) {
 		s.leeway = defaultLeeway
 	} else if s.leeway < 0 {
 		s.leeway = 0
+	}
+	if cfg.DPoP != nil {
+		if s.dpop, err = s.newProver(); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -148,7 +159,8 @@ func (s *Session) store(tok *Token) {
 
 // newState precomputes what requests need from tok.
 func (s *Session) newState(tok *Token, u *unsaved) *tokenState {
-	st := &tokenState{tok: tok, authz: authorizationFor(tok), unsaved: u}
+	st := &tokenState{tok: tok, authz: authorizationFor(tok, s.dpop != nil), unsaved: u}
+	st.proof = st.authz != nil && isDPoPType(tok.TokenType)
 	if !tok.ExpiresAt.IsZero() {
 		st.dueAt = tok.ExpiresAt.Add(-s.effectiveLeeway(tok))
 	}
@@ -167,14 +179,17 @@ func (s *Session) effectiveLeeway(tok *Token) time.Duration {
 }
 
 // authorizationFor returns the Authorization header value that presents
-// tok, or nil when the session cannot send tokens of its type: only
-// Bearer (RFC 6750) today, also when the type is empty (Authlib's
-// default). This is the one place that decides how a token type is sent;
-// a type whose header depends on the request, such as DPoP (RFC 9449),
-// adds its branch here and its per-request work in Session.authorize.
-func authorizationFor(tok *Token) []string {
-	if tok.TokenType == "" || usableTokenType(tok.TokenType) {
+// tok, or nil when the session cannot send tokens of its type: Bearer
+// (RFC 6750), also when the type is empty (Authlib's default), and DPoP
+// (RFC 9449 section 7.1) when the session has a DPoP key. This is the one
+// place that decides how a token type is sent; the per-request work of
+// DPoP, a proof, is done by the transport (roundTripDPoP).
+func authorizationFor(tok *Token, dpopKey bool) []string {
+	switch {
+	case tok.TokenType == "" || strings.EqualFold(tok.TokenType, "bearer"):
 		return []string{"Bearer " + tok.AccessToken}
+	case dpopKey && isDPoPType(tok.TokenType):
+		return []string{dpop.Scheme + " " + tok.AccessToken}
 	}
 	return nil
 }
@@ -325,13 +340,13 @@ func (s *Session) requestToken(ctx context.Context, grant Grant, p *tokenParams,
 	if gt == GrantTypeRefreshToken {
 		hooks = s.cfg.Hooks.RefreshTokenResponse
 	}
-	raw, err := s.post(ctx, endpointCall{endpoint: endpointToken, url: tokenURL, form: form, auth: auth, respHooks: hooks})
+	raw, err := s.post(ctx, endpointCall{endpoint: endpointToken, url: tokenURL, form: form, auth: auth, respHooks: hooks, dpop: true})
 	if err != nil {
 		return nil, gt, err
 	}
 	tok, err := tokenFromResponse(raw, s.now())
 	if err == nil {
-		err = checkGrantToken(grant, tok, raw)
+		err = s.checkIssued(grant, tok, raw)
 	}
 	if err != nil {
 		return nil, gt, err

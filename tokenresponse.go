@@ -158,8 +158,9 @@ func checkToken(tok *Token) error {
 	return nil
 }
 
-// usableTokenType: bearer tokens (RFC 6750), matched case-insensitively
-// (RFC 6749 section 5.1).
+// usableTokenType: bearer tokens (RFC 6750) and DPoP-bound tokens (RFC
+// 9449 section 5), matched case-insensitively (RFC 6749 section 5.1).
+// Whether the session can use a DPoP token is checked by checkIssued.
 func usableTokenType(t string) bool {
-	return strings.EqualFold(t, "bearer")
+	return strings.EqualFold(t, "bearer") || isDPoPType(t)
 }

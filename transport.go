@@ -51,6 +51,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		}
 		return nil, err
 	}
+	if st.proof {
+		return t.roundTripDPoP(r2, st)
+	}
 	return t.base().RoundTrip(r2)
 }
 
@@ -79,12 +82,16 @@ func (s *Session) authorize(req *http.Request, st *tokenState) (*http.Request, e
 	if r2.Header == nil {
 		r2.Header = make(http.Header, 1)
 	}
-	needURL := s.cfg.TokenPlacement == TokenInQuery || len(s.cfg.Hooks.ProtectedRequest) > 0
+	placement := s.cfg.TokenPlacement
+	if st.proof {
+		placement = TokenInHeader // RFC 9449 section 7.1
+	}
+	needURL := placement == TokenInQuery || len(s.cfg.Hooks.ProtectedRequest) > 0
 	if needURL {
 		u := *req.URL
 		r2.URL = &u
 	}
-	switch s.cfg.TokenPlacement {
+	switch placement {
 	case TokenInQuery:
 		q := r2.URL.Query()
 		q.Set("access_token", st.tok.AccessToken)

@@ -30,6 +30,7 @@ type authCode struct {
 	expiresAt     time.Time
 	used          bool
 	grantID       string // the grant that tokens from this code belong to
+	dpopJKT       string // the dpop_jkt of the request (RFC 9449 §10)
 }
 
 // authorizeReply is where and how an authorization response is sent.
@@ -242,6 +243,7 @@ func (s *Server) newCode(c *Client, req AuthorizationRequest, user User, authTim
 		authTime:      authTime,
 		expiresAt:     s.now().Add(durationOr(s.CodeTTL, defaultCodeTTL)),
 		grantID:       grantID,
+		dpopJKT:       req.Params.Get("dpop_jkt"),
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

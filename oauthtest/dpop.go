@@ -197,6 +197,10 @@ func (s *Server) tokenBinding(r *http.Request, c *Client, form map[string][]stri
 	if jkt == "" && (s.RequireDPoP || c.DPoPBoundAccessTokens) {
 		return "", dpopError(errInvalidDPoPProof, "DPoP proof required")
 	}
+	if code := form["code"]; len(code) == 1 && s.codeJKT(code[0]) != "" && s.codeJKT(code[0]) != jkt {
+		// RFC 9449 §10: the code is for the key the request named.
+		return "", dpopError(errInvalidDPoPProof, "proof key is not the dpop_jkt of the authorization request")
+	}
 	if rt := form["refresh_token"]; len(rt) == 1 {
 		// RFC 9449 §5: a bound refresh token is used with its key only.
 		if t, ok := s.lookup(rt[0]); ok && t.refresh && t.jkt != "" && t.jkt != jkt {
@@ -204,4 +208,14 @@ func (s *Server) tokenBinding(r *http.Request, c *Client, form map[string][]stri
 		}
 	}
 	return jkt, nil
+}
+
+// codeJKT returns the dpop_jkt an authorization code is bound to, or "".
+func (s *Server) codeJKT(code string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ac, ok := s.codes[code]; ok {
+		return ac.dpopJKT
+	}
+	return ""
 }
