@@ -417,3 +417,38 @@ func TestDPoP_concurrent(t *testing.T) {
 		t.Errorf("%d token requests; want one fetch (and its nonce retry)", n)
 	}
 }
+
+// TestDPoP_pushedAuthorization: the pushed request carries a proof (RFC
+// 9449 section 10.1), which binds the code to the key, nonce retry
+// included.
+func TestDPoP_pushedAuthorization(t *testing.T) {
+	t.Parallel()
+	srv := dpopServer(t, func(s *oauthtest.Server) { s.DPoPNonce = true })
+	s := dpopSession(t, srv, func(c *oauthkit.Config) { c.PushedAuthURL = srv.PushedAuthorizationURL() })
+	ar, err := s.PushAuthorizationRequest(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := srv.RequestCount(oauthtest.PushedAuthorizationEndpoint); n != 2 {
+		t.Errorf("%d pushes; want 2 (one nonce retry)", n)
+	}
+	for _, r := range srv.Requests() {
+		if r.Endpoint == oauthtest.PushedAuthorizationEndpoint && r.Header.Get("DPoP") == "" {
+			t.Error("push without a DPoP proof")
+		}
+	}
+	cb, err := srv.Authorize(t.Context(), ar.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thief, err := oauthkit.NewSession(s.Config())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := thief.ExchangeAuthorizationResponse(t.Context(), cb, *ar); err == nil {
+		t.Error("a code pushed with one key was redeemed with another")
+	}
+	if _, err := s.ExchangeAuthorizationResponse(t.Context(), cb, *ar); err != nil {
+		t.Errorf("exchange with the key: %v", err)
+	}
+}

@@ -53,7 +53,7 @@ func (s *Session) PushAuthorizationRequest(ctx context.Context, opts ...AuthURLO
 	// whatever the session adds to those (client authentication, sender
 	// constraints such as a DPoP proof, RFC 9449 section 10.1) applies to
 	// it too.
-	raw, err := s.post(ctx, endpointCall{endpoint: endpointPAR, url: s.cfg.PushedAuthURL, form: form, auth: s.auth})
+	raw, err := s.post(ctx, endpointCall{endpoint: endpointPAR, url: s.cfg.PushedAuthURL, form: form, auth: s.auth, dpop: true})
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -218,4 +219,21 @@ func (s *Server) codeJKT(code string) string {
 		return ac.dpopJKT
 	}
 	return ""
+}
+
+// pushedBinding binds a pushed authorization request to the key of its
+// DPoP proof, if it has one, as dpop_jkt does (RFC 9449 §10.1); when both
+// are given they must agree.
+func (s *Server) pushedBinding(r *http.Request, params url.Values) *oauthError {
+	jkt, e := s.dpopProof(r, "")
+	switch {
+	case e != nil:
+		return e
+	case jkt == "":
+		return nil
+	case params.Has("dpop_jkt") && params.Get("dpop_jkt") != jkt:
+		return dpopError(errInvalidDPoPProof, "dpop_jkt is not the proof's key")
+	}
+	params.Set("dpop_jkt", jkt)
+	return nil
 }

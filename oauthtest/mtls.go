@@ -22,6 +22,8 @@ var mtlsAliases = map[string]string{
 	"introspection_endpoint":        pathIntrospect,
 	"device_authorization_endpoint": pathDeviceAuthorization,
 	"userinfo_endpoint":             pathUserInfo,
+	// RFC 9126 §5 registers this alias too.
+	"pushed_authorization_request_endpoint": pathPushedAuthorization,
 }
 
 // MTLSURL returns the mTLS alias of an endpoint URL of the server, such as

@@ -33,6 +33,7 @@ func (s *Server) PushedAuthorizationURL() string { return s.URL + pathPushedAuth
 // 201 with a one-time request_uri. A request object (RFC 9126 §3) is
 // verified and replaces the form's parameters.
 func (s *Server) handlePushedAuthorization(w http.ResponseWriter, r *http.Request) {
+	s.sendDPoPNonce(w)
 	form, e := parseForm(r)
 	if e != nil {
 		writeError(w, e)
@@ -44,6 +45,9 @@ func (s *Server) handlePushedAuthorization(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	params, e := s.pushedParams(r, c, form)
+	if e == nil {
+		e = s.pushedBinding(r, params)
+	}
 	if e != nil {
 		writeError(w, e)
 		return
