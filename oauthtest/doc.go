@@ -59,6 +59,9 @@
 //     The authorization endpoint also takes signed (and, with
 //     [Server.EncryptionKey], encrypted) request objects (RFC 9101), and
 //     answers in the JWT response modes of JARM and in form_post.
+//   - /register and /register/{client_id}: dynamic client registration
+//     (RFC 7591) and management (RFC 7592), behind
+//     [Server.InitialAccessToken] when it is set.
 //   - /jwks: the public signing keys (RFC 7517 §5).
 //   - /.well-known/oauth-authorization-server (RFC 8414) and
 //     /.well-known/openid-configuration (OpenID Connect Discovery 1.0): the

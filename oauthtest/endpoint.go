@@ -31,6 +31,13 @@ const (
 	// endpoint of RFC 9126, /par.
 	PushedAuthorizationEndpoint Endpoint = "pushed_authorization"
 
+	// RegistrationEndpoint is the dynamic client registration endpoint of
+	// RFC 7591, /register.
+	RegistrationEndpoint Endpoint = "registration"
+	// ClientConfigurationEndpoint is the client configuration endpoint of
+	// RFC 7592, /register/{client_id}.
+	ClientConfigurationEndpoint Endpoint = "client_configuration"
+
 	// DiscoveryEndpoint serves both metadata documents: RFC 8414's
 	// /.well-known/oauth-authorization-server and OpenID Connect's
 	// /.well-known/openid-configuration, at the paths the issuer implies
@@ -52,6 +59,7 @@ const (
 	pathLogin               = "/login"
 	pathEndSession          = "/logout"
 	pathPushedAuthorization = "/par"
+	pathRegister            = "/register"
 	pathMetadata            = "/.well-known/oauth-authorization-server"
 	pathOpenIDConfiguration = "/.well-known/openid-configuration"
 )
@@ -134,6 +142,8 @@ func (s *Server) newMux() http.Handler {
 		pathLogin:               {LoginEndpoint, s.handleLogin},
 		pathEndSession:          {EndSessionEndpoint, s.handleEndSession},
 		pathPushedAuthorization: {PushedAuthorizationEndpoint, s.handlePushedAuthorization},
+		pathRegister:            {RegistrationEndpoint, s.handleRegister},
+		pathRegister + "/":      {ClientConfigurationEndpoint, s.handleClientConfiguration},
 	}
 	mux := http.NewServeMux()
 	for _, path := range slices.Sorted(maps.Keys(handlers)) {

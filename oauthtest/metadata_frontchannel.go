@@ -5,6 +5,7 @@ package oauthtest
 // responses (JARM §3), and back- and front-channel logout, to m.
 func (s *Server) frontChannelMetadata(m map[string]any, alg string) {
 	m["pushed_authorization_request_endpoint"] = s.PushedAuthorizationURL()
+	m["registration_endpoint"] = s.RegistrationURL()
 	m["require_pushed_authorization_requests"] = s.RequirePushedAuthorizationRequests
 	m["request_parameter_supported"] = true
 	m["request_uri_parameter_supported"] = false

@@ -213,6 +213,11 @@ type Server struct {
 	// refused.
 	EncryptionKey *jose.Key
 
+	// InitialAccessToken, when set, is the bearer token a dynamic client
+	// registration request must carry (RFC 7591 §3). If empty,
+	// registration is open.
+	InitialAccessToken string
+
 	// LogoutClient posts the logout tokens of [Server.BackChannelLogout].
 	// If nil, a plain client with a 10 second timeout is used.
 	LogoutClient *http.Client
@@ -236,17 +241,18 @@ type Server struct {
 	counts   map[Endpoint]int
 	logins   map[string]*pendingLogin // by login ID, for LoginPage
 
-	keys        []*jose.Key // published signing keys; the last one signs
-	signAlg     string      // the algorithm of ID tokens
-	unpublished *jose.Key   // for IDTokenFault.SignWithUnpublishedKey
-	rsaUsed     int         // how many pooled RSA keys this server took
-	idFaults    []*idFaultState
-	issuers     map[string][]*jose.Key    // trusted JWT-bearer assertion issuers
-	jtis        map[string]time.Time      // used assertion and proof IDs, until they expire
-	dpopNonces  [2]string                 // the current and the previous DPoP nonce
-	pushed      map[string]*pushedRequest // by request_uri
-	jwtFaults   []*jwtFaultState
-	sessions    map[string]session // by sid
+	keys          []*jose.Key // published signing keys; the last one signs
+	signAlg       string      // the algorithm of ID tokens
+	unpublished   *jose.Key   // for IDTokenFault.SignWithUnpublishedKey
+	rsaUsed       int         // how many pooled RSA keys this server took
+	idFaults      []*idFaultState
+	issuers       map[string][]*jose.Key    // trusted JWT-bearer assertion issuers
+	jtis          map[string]time.Time      // used assertion and proof IDs, until they expire
+	dpopNonces    [2]string                 // the current and the previous DPoP nonce
+	pushed        map[string]*pushedRequest // by request_uri
+	jwtFaults     []*jwtFaultState
+	sessions      map[string]session       // by sid
+	registrations map[string]*registration // dynamically registered clients, by ID
 }
 
 // NewServer starts and returns a new Server listening on 127.0.0.1 over
@@ -288,6 +294,7 @@ func (s *Server) init() {
 		s.jtis = make(map[string]time.Time)
 		s.pushed = make(map[string]*pushedRequest)
 		s.sessions = make(map[string]session)
+		s.registrations = make(map[string]*registration)
 		s.handler = s.newMux()
 	})
 }
