@@ -118,6 +118,43 @@ func TestCLI_inputs(t *testing.T) {
 	})
 }
 
+// TestCLI_concurrentToken runs six "oauthkit token -p X" processes at
+// once when the profile's token is due. The provider rotates refresh
+// tokens and revokes the whole grant when a rotated one is used again; the
+// token file's lock makes one process refresh and the others print the
+// token it saved, so every run succeeds and the grant lives on.
+func TestCLI_concurrentToken(t *testing.T) {
+	t.Parallel()
+	c := cli{bin: buildCLI(t), configDir: t.TempDir()}
+	c.interact(t, approveFromCLI, "login", "-p", "interop", "--issuer", op.Issuer, "--client-id", "cli-client",
+		"--auth-method", "none", "--grant", "device_code", "--scope", "openid offline_access")
+	c.editToken(t, func(tok map[string]any) { tok["expires_at"] = time.Now().Add(-time.Minute).Unix() })
+	const n = 6
+	type run struct {
+		code           int
+		stdout, stderr string
+	}
+	runs := make(chan run, n)
+	for range n {
+		go func() {
+			code, stdout, stderr := c.execQuiet("", "token", "-p", "interop")
+			runs <- run{code, stdout, stderr}
+		}()
+	}
+	printed := map[string]bool{}
+	for range n {
+		r := <-runs
+		if r.code != 0 {
+			t.Errorf("token: exit %d\n%s", r.code, r.stderr)
+		}
+		printed[r.stdout] = true
+	}
+	if len(printed) != 1 {
+		t.Errorf("the runs printed %d different tokens, want one", len(printed))
+	}
+	c.run(t, "refresh", "-p", "interop")
+}
+
 // checkCLIRefreshFromSavedDiscovery makes the profile's saved token
 // expired: "token" refreshes it at the token endpoint of the discovery
 // document the login saved, and the provider rotates the refresh token.
@@ -311,7 +348,17 @@ func (c cli) runInput(t *testing.T, stdin string, args ...string) string {
 // exec runs the tool and returns its exit code and output.
 func (c cli) exec(t *testing.T, stdin string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(t.Context(), cliTimeout)
+	code, stdout, stderr = c.execQuiet(stdin, args...)
+	if code < 0 {
+		t.Fatalf("oauthkit %s: %s", args[0], stderr)
+	}
+	return code, stdout, stderr
+}
+
+// execQuiet is exec without the test: it may run on any goroutine. A
+// tool that could not run has code -1 and the reason as stderr.
+func (c cli) execQuiet(stdin string, args ...string) (code int, stdout, stderr string) {
+	ctx, cancel := context.WithTimeout(context.Background(), cliTimeout)
 	defer cancel()
 	var out, errOut bytes.Buffer
 	cmd := c.command(ctx, args...)
@@ -321,7 +368,7 @@ func (c cli) exec(t *testing.T, stdin string, args ...string) (code int, stdout,
 		return ee.ExitCode(), out.String(), errOut.String()
 	}
 	if err != nil {
-		t.Fatalf("oauthkit %s: %v", args[0], err)
+		return -1, out.String(), err.Error()
 	}
 	return 0, out.String(), errOut.String()
 }

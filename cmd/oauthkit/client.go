@@ -62,18 +62,21 @@ func (a *app) config(ctx context.Context, p *profile, fresh bool) (oauthkit.Conf
 		}
 		cfg.ClientKey = key
 	}
+	var prov *oidc.Provider
 	if p.Issuer == "" {
 		if cfg.AuthMethod == "" && cfg.ClientSecret == "" {
 			cfg.AuthMethod = oauthkit.AuthNone
 		}
-		return cfg, nil, nil
+	} else {
+		var err error
+		if prov, err = a.provider(ctx, p, fresh); err != nil {
+			return cfg, nil, err
+		}
+		if cfg, err = prov.Config(cfg); err != nil {
+			return cfg, nil, tried(err, "configuring the client from %s", p.Issuer)
+		}
 	}
-	prov, err := a.provider(ctx, p, fresh)
-	if err != nil {
-		return cfg, nil, err
-	}
-	cfg, err = prov.Config(cfg)
-	return cfg, prov, tried(err, "configuring the client from %s", p.Issuer)
+	return cfg, prov, profileGrant(&cfg, p)
 }
 
 // provider returns the provider of p's issuer, from the saved discovery

@@ -90,13 +90,8 @@ func (c *conn) build(ctx context.Context, tok *oauthkit.Token, fresh bool) error
 		c.saveDiscovery()
 	}
 	if c.name != "" {
-		st, err := c.a.store()
-		if err != nil {
+		if cfg.Store, err = c.a.tokenStore(c.name); err != nil {
 			return err
-		}
-		name := c.name
-		cfg.OnTokenUpdate = func(_ context.Context, u oauthkit.TokenUpdate) error {
-			return st.saveToken(name, u.Token)
 		}
 	}
 	s, err := oauthkit.NewSession(cfg)
@@ -174,63 +169,66 @@ func refused(err error) bool {
 }
 
 // validToken returns the profile's token, renewed first when due. A
-// token that is valid for longer than the leeway needs no network. A due
-// token that cannot be renewed, or whose renewal failed, is still used
-// until it expires.
+// token that is valid for longer than the leeway needs no network. The
+// session renews through the profile's token store: of several processes
+// that find the token due, one renews it and the others use the token it
+// saved. A due token that cannot be renewed, or whose renewal failed, is
+// still used until it expires.
 func (c *conn) validToken(ctx context.Context) (*oauthkit.Token, error) {
-	old := c.s.Token()
-	if old != nil && !old.Expired(time.Now(), leeway) {
-		return old, nil
+	if tok := c.s.Token(); tok != nil && !tok.Expired(time.Now(), leeway) {
+		return tok, nil
 	}
-	if old != nil && !old.Expired(time.Now(), 0) && !c.renewable(old) {
-		return old, nil
+	if err := c.needTokenEndpoint(); err != nil {
+		return nil, err
 	}
 	var tok *oauthkit.Token
 	err := c.call(ctx, func() (err error) {
-		tok, err = c.renew(ctx)
-		return err
+		tok, err = c.s.ValidToken(ctx)
+		return tried(err, "renewing the token at %s", c.s.Config().TokenURL)
 	})
-	if err != nil && old != nil && !old.Expired(time.Now(), 0) && ctx.Err() == nil {
-		c.a.warn("%s; the token is still valid until %s", trimPrefix(err.Error()), old.ExpiresAt.Local().Format(time.TimeOnly))
-		return old, nil
-	}
-	return tok, err
-}
-
-// renewable reports whether renew can replace tok.
-func (c *conn) renewable(tok *oauthkit.Token) bool {
-	return tok.RefreshToken != "" || c.p.Grant == grantClientCredentials || c.p.Grant == grantJWTBearer
+	return tok, c.noToken(err)
 }
 
 // renew gets a new token now: with the refresh token, or, for a profile
 // saved from a client-credentials or jwt-bearer login, by the same grant.
 func (c *conn) renew(ctx context.Context) (*oauthkit.Token, error) {
-	tok := c.s.Token()
-	if (tok != nil && tok.RefreshToken != "") || c.p.Grant == grantClientCredentials || c.p.Grant == grantJWTBearer {
-		if err := tokenEndpoint.need(c.p, c.s.Config().TokenURL); err != nil {
-			return nil, err
-		}
+	if err := c.needTokenEndpoint(); err != nil {
+		return nil, err
 	}
+	tok := c.s.Token()
 	switch {
 	case tok != nil && tok.RefreshToken != "":
 		tok, err := c.s.Refresh(ctx, c.p.tokenOptions()...)
 		return tok, tried(err, "refreshing the token at %s", c.s.Config().TokenURL)
-	case c.p.Grant == grantClientCredentials || c.p.Grant == grantJWTBearer:
-		tok, err := c.a.fetchForProfile(ctx, c.s, c.p, c.p.Grant)
-		if err == nil && c.name != "" {
-			err = c.a.saveToken(c.name, tok)
-		}
-		return tok, err
+	case c.s.Config().Grant != nil:
+		return fetchForProfile(ctx, c.s, c.p.Grant)
 	case tok == nil:
 		return nil, c.noToken(oauthkit.ErrNoToken)
 	}
-	return nil, c.noToken(fmt.Errorf("%w: expired at %s and there is no refresh token", oauthkit.ErrTokenExpired, tok.ExpiresAt.Local().Format(time.RFC3339)))
+	return nil, c.noToken(fmt.Errorf("%w: there is no refresh token", oauthkit.ErrNoRefreshToken))
 }
 
-// noToken says how to get a token again.
+// needTokenEndpoint checks that the session has a token endpoint to renew
+// its token at.
+func (c *conn) needTokenEndpoint() error {
+	tok := c.s.Token()
+	if (tok != nil && tok.RefreshToken != "") || c.s.Config().Grant != nil {
+		return tokenEndpoint.need(c.p, c.s.Config().TokenURL)
+	}
+	return nil
+}
+
+// noToken says how to get a token again when err says there is none to
+// use; other errors are returned as they are.
 func (c *conn) noToken(err error) error {
-	if c.name == "" {
+	switch {
+	case err == nil || !(errors.Is(err, oauthkit.ErrNoToken) || errors.Is(err, oauthkit.ErrTokenExpired) || errors.Is(err, oauthkit.ErrNoRefreshToken)):
+		return err
+	case c.name == "":
 		return tried(err, "getting a valid token")
+	}
+	if oe, ok := err.(*opError); ok {
+		err = oe.err // what was tried is the profile's token
 	}
 	return fmt.Errorf("profile %q: %w; log in again with oauthkit login -p %s", c.name, err, c.name)
 }

@@ -258,3 +258,40 @@ func runBackgroundContext(t *testing.T, ctx context.Context, env map[string]stri
 	t.Cleanup(func() { <-b.done })
 	return b
 }
+
+// TestToken_concurrentRenewal runs six "oauthkit token -p X" at once when
+// the token is due, at a server that rotates refresh tokens and revokes
+// the grant when one is reused: the token file's lock makes one of them
+// refresh, and the others print the token it saved.
+func TestToken_concurrentRenewal(t *testing.T) {
+	t.Parallel()
+	srv := oauthtest.NewUnstartedServer()
+	srv.RotateRefreshTokens = true
+	srv.Start()
+	t.Cleanup(srv.Close)
+	c := srv.RegisterClient(oauthtest.Client{})
+	f := &fixture{srv: srv, client: c, env: map[string]string{"OAUTHKIT_CONFIG_DIR": t.TempDir(),
+		"OAUTHKIT_CLIENT_SECRET": c.Secret, "OAUTHKIT_PASSWORD": oauthtest.DefaultUser().Password}}
+	f.login(t, "p")
+	f.expireToken(t, "p")
+	before := srv.RequestCount(oauthtest.TokenEndpoint)
+	const n = 6
+	results := make(chan result, n)
+	for range n {
+		go func() { results <- runCLI(t, f.env, "token", "-p", "p") }()
+	}
+	printed := map[string]int{}
+	for range n {
+		r := <-results
+		if r.code != exitOK {
+			t.Errorf("exit %d\n%s", r.code, r.stderr)
+		}
+		printed[r.stdout]++
+	}
+	if refreshes := srv.RequestCount(oauthtest.TokenEndpoint) - before; refreshes != 1 || len(printed) != 1 {
+		t.Errorf("%d refreshes, %d different tokens printed; want 1 and 1", refreshes, len(printed))
+	}
+	if r := f.run(t, "refresh", "-p", "p"); r.code != exitOK {
+		t.Errorf("the grant did not survive: refresh exit %d\n%s", r.code, r.stderr)
+	}
+}

@@ -139,6 +139,7 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 		return err
 	}
 	grant := cmp.Or(p.Grant, grantAuthorizationCode)
+	p.Grant = grant
 	if p.Issuer != "" && len(p.Scopes) == 0 {
 		p.Scopes = []string{"openid"}
 	}
@@ -159,6 +160,9 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err != nil {
 		return err
 	}
+	if cfg.Store, err = a.tokenStore(lf.cf.profile); err != nil {
+		return err
+	}
 	s, err := oauthkit.NewSession(cfg)
 	if err != nil {
 		return err
@@ -167,8 +171,7 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err != nil {
 		return err
 	}
-	p.Grant = grant
-	if err := a.saveLogin(lf.cf.profile, p, tok); err != nil {
+	if err := a.saveLogin(lf.cf.profile, p); err != nil {
 		return err
 	}
 	a.loggedIn(ctx, s, prov, p, tok, lf.username)
@@ -190,7 +193,7 @@ func (a *app) obtain(ctx context.Context, s *oauthkit.Session, lf *loginFlags, p
 	case grantClientCredentials, grantJWTBearer:
 		ctx, cancel := a.bounded(ctx)
 		defer cancel()
-		return a.fetchForProfile(ctx, s, p, grant)
+		return fetchForProfile(ctx, s, grant)
 	case grantPassword:
 		if lf.username == "" {
 			return nil, usageError{errors.New("the password grant needs --username")}
@@ -283,13 +286,12 @@ func (a *app) secret(env, label string) (string, error) {
 	return v, nil
 }
 
-func (a *app) saveLogin(name string, p *profile, tok *oauthkit.Token) error {
+// saveLogin saves the profile of a login; the session saved its token
+// to the profile's token store.
+func (a *app) saveLogin(name string, p *profile) error {
 	st, err := a.store()
 	if err != nil {
 		return err
 	}
-	if err := st.saveProfile(name, p); err != nil {
-		return tried(err, "saving profile %q", name)
-	}
-	return tried(st.saveToken(name, tok), "saving the token of profile %q", name)
+	return tried(st.saveProfile(name, p), "saving profile %q", name)
 }

@@ -5,9 +5,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/oauthkit/oauthkit"
-	"github.com/oauthkit/oauthkit/assertion"
 )
 
 // loginCode runs the authorization code grant on a loopback redirect.
@@ -79,24 +79,10 @@ func (a *app) loginDevice(ctx context.Context, s *oauthkit.Session, lf *loginFla
 	return tok, tried(err, "device code grant at %s", s.Config().TokenURL)
 }
 
-// fetchForProfile gets a token by a grant that needs no user: client
-// credentials, or a JWT-bearer assertion signed with the client key.
-func (a *app) fetchForProfile(ctx context.Context, s *oauthkit.Session, p *profile, grant string) (*oauthkit.Token, error) {
+// fetchForProfile gets a token by the grant of a profile that needs no
+// user (see profileGrant).
+func fetchForProfile(ctx context.Context, s *oauthkit.Session, grant string) (*oauthkit.Token, error) {
 	cfg := s.Config()
-	if grant == grantClientCredentials {
-		tok, err := s.FetchToken(ctx, oauthkit.ClientCredentials(), p.tokenOptions()...)
-		return tok, tried(err, "client credentials grant at %s", cfg.TokenURL)
-	}
-	if cfg.ClientKey == nil {
-		return nil, usageError{errors.New("the jwt-bearer grant needs --key-file")}
-	}
-	js, err := assertion.NewSession(assertion.Config{
-		TokenURL: cfg.TokenURL, Issuer: cfg.ClientID, Subject: p.Subject, Key: cfg.ClientKey,
-		Scopes: cfg.Scopes, HTTPClient: cfg.HTTPClient, InsecureAllowHTTP: cfg.InsecureAllowHTTP,
-	})
-	if err != nil {
-		return nil, err
-	}
-	tok, err := js.ValidToken(ctx)
-	return tok, tried(err, "jwt-bearer grant at %s", cfg.TokenURL)
+	tok, err := s.FetchToken(ctx, cfg.Grant)
+	return tok, tried(err, "%s grant at %s", strings.ReplaceAll(grant, "_", " "), cfg.TokenURL)
 }

@@ -5,6 +5,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/oauthkit/oauthkit"
+
 	"go.uber.org/goleak"
 )
 
@@ -47,3 +49,6 @@ func runCLIContext(t *testing.T, ctx context.Context, env map[string]string, std
 	code := a.run(ctx, args)
 	return result{code: code, stdout: out.String(), stderr: errOut.String()}
 }
+
+// saveToken replaces the saved token of a profile, as a test edits it.
+func (s store) saveToken(name string, t *oauthkit.Token) error { return s.write("tokens", name, t) }

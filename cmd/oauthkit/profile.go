@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -177,25 +178,30 @@ func parseParams(in []string) (url.Values, error) {
 	return v, nil
 }
 
-// requestParams are the parameters every authorization, device and token
+// extraParams are the parameters every authorization, device and token
 // request of the profile adds: audience, resource and --param.
-func (p *profile) requestParams() []oauthkit.BothOption {
-	var opts []oauthkit.BothOption
+func (p *profile) extraParams() url.Values {
+	v := cloneValues(p.Params)
+	if v == nil {
+		v = url.Values{}
+	}
 	if p.Audience != "" {
-		opts = append(opts, oauthkit.WithParam("audience", p.Audience))
+		v.Add("audience", p.Audience)
 	}
-	for _, r := range p.Resources {
-		opts = append(opts, oauthkit.WithParam("resource", r))
+	v["resource"] = append(v["resource"], p.Resources...)
+	if len(v["resource"]) == 0 {
+		delete(v, "resource")
 	}
-	for _, k := range slices.Sorted(func(yield func(string) bool) {
-		for k := range p.Params {
-			if !yield(k) {
-				return
-			}
-		}
-	}) {
-		for _, v := range p.Params[k] {
-			opts = append(opts, oauthkit.WithParam(k, v))
+	return v
+}
+
+// requestParams are extraParams as options.
+func (p *profile) requestParams() []oauthkit.BothOption {
+	v := p.extraParams()
+	var opts []oauthkit.BothOption
+	for _, k := range slices.Sorted(maps.Keys(v)) {
+		for _, val := range v[k] {
+			opts = append(opts, oauthkit.WithParam(k, val))
 		}
 	}
 	return opts

@@ -21,7 +21,9 @@ under the user's configuration directory (~/.config/oauthkit on Linux,
 ~/Library/Application Support/oauthkit on macOS, %AppData%\oauthkit on
 Windows): profiles/NAME.json holds the client configuration and
 tokens/NAME.json the token. Both are written with mode 0600, in
-directories of mode 0700, because they hold secrets.`
+directories of mode 0700, because they hold secrets. Commands that run at
+once share the token file: when the token is due, one of them renews it
+under a lock on tokens/NAME.json.lock and the others use the new token.`
 
 const profilesExample = `  # Profiles made by "oauthkit login --profile gh|google|okta|kc|svc"
   oauthkit profiles -o text

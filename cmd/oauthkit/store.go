@@ -162,8 +162,8 @@ func (s store) remove(name string) error {
 		return err
 	}
 	var errs []error
-	for _, kind := range []string{"profiles", "tokens"} {
-		if err := os.Remove(s.path(kind, name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+	for _, f := range []string{s.path("profiles", name), s.path("tokens", name), s.path("tokens", name) + ".lock"} {
+		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			errs = append(errs, localError{err})
 		}
 	}

@@ -83,17 +83,6 @@ func (a *app) runToken(ctx context.Context, cf *clientFlags, output string) erro
 	return a.printToken(tok, c.name, true)
 }
 
-func (a *app) saveToken(name string, tok *oauthkit.Token) error {
-	if name == "" {
-		return nil
-	}
-	st, err := a.store()
-	if err != nil {
-		return err
-	}
-	return st.saveToken(name, tok)
-}
-
 const refreshLong = `refresh uses the refresh token of a saved profile, saves and prints the new
 token. Other commands refresh by themselves when the token is due; this one
 refreshes now, to check the refresh token or to pick up new claims.

@@ -6,11 +6,30 @@ import (
 	"os"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/store/file"
 )
 
 // The token files of profiles, tokens/NAME.json. Several processes may
-// read and renew one at once ("oauthkit token -p NAME" from scripts); all
-// access to them is here.
+// read and renew one at once ("oauthkit token -p NAME" from scripts):
+// sessions share it through a file token store, which takes a lock on
+// tokens/NAME.json.lock so that one of them renews a due token and the
+// others use the token it saves. All access to them is here.
+
+// tokenStore returns the token store of profile name.
+func (a *app) tokenStore(name string) (oauthkit.TokenStore, error) {
+	st, err := a.store()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkProfileName(name); err != nil {
+		return nil, err
+	}
+	fs, err := file.New(st.path("tokens", name), file.Options{})
+	if err != nil {
+		return nil, localError{err}
+	}
+	return fs, nil
+}
 
 // loadToken reads the saved token of a profile.
 func (s store) loadToken(name string) (*oauthkit.Token, error) {
@@ -20,9 +39,6 @@ func (s store) loadToken(name string) (*oauthkit.Token, error) {
 	}
 	return &t, nil
 }
-
-// saveToken replaces the saved token of a profile, atomically.
-func (s store) saveToken(name string, t *oauthkit.Token) error { return s.write("tokens", name, t) }
 
 // removeToken deletes the saved token of a profile, keeping the profile.
 func (s store) removeToken(name string) error {
