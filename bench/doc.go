@@ -13,6 +13,11 @@
 //     with the token expired or only due (inside the refresh leeway).
 //   - BenchmarkFetchToken: one client-credentials token request against a
 //     loopback server answering a fixed JSON token.
+//   - BenchmarkStoreTransport: the valid-token request without a token
+//     store and with each store (memory, file, Redis).
+//   - BenchmarkStoreExpiry: one token expiry across N worker processes
+//     sharing a file or Redis store: refreshes per expiry and the
+//     waiters' added wait.
 //
 // BENCHMARKS.md at the repository root gives the commands, the machine and
 // the results.

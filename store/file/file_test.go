@@ -44,30 +44,13 @@ func TestStore(t *testing.T) {
 	}
 }
 
-// saveToken saves tok into a new store at path.
-func saveToken(t *testing.T, s *file.Store, tok *oauthkit.Token) {
-	t.Helper()
-	l, err := s.Acquire(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Release(t.Context(), l)
-	prev, err := s.Load(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Save(t.Context(), l, prev, tok); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestStore_files(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "token.json")
 	s := newStore(t, path, file.Options{})
-	saveToken(t, s, storetest.Token(1))
-	saveToken(t, s, storetest.Token(2))
+	storetest.Put(t, s, storetest.Token(1))
+	storetest.Put(t, s, storetest.Token(2))
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +94,7 @@ func TestStore_encryption(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			path := filepath.Join(t.TempDir(), "token.json")
-			saveToken(t, newStore(t, path, file.Options{Key: tt.saveKey}), storetest.Token(1))
+			storetest.Put(t, newStore(t, path, file.Options{Key: tt.saveKey}), storetest.Token(1))
 			raw, err := os.ReadFile(path)
 			if err != nil {
 				t.Fatal(err)

@@ -52,23 +52,6 @@ func TestStore(t *testing.T) {
 	}
 }
 
-// saveToken saves tok as the only holder would.
-func saveToken(t *testing.T, s *redis.Store, tok *oauthkit.Token) {
-	t.Helper()
-	l, err := s.Acquire(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Release(t.Context(), l)
-	prev, err := s.Load(t.Context())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Save(t.Context(), l, prev, tok); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestStore_keys(t *testing.T) {
 	t.Parallel()
 	srv := redisserver.Start(t)
@@ -84,7 +67,7 @@ func TestStore_keys(t *testing.T) {
 	if tok, _, _ := c.Keys(); tok != "svc:{app2/default}:token" {
 		t.Errorf("Keys() with a prefix and no name = %q", tok)
 	}
-	saveToken(t, a, storetest.Token(1))
+	storetest.Put(t, a, storetest.Token(1))
 	for _, s := range []*redis.Store{b, c} {
 		if got, err := s.Load(t.Context()); got != nil || err != nil {
 			t.Errorf("Load() of another token's store = %v, %v; want nil", got, err)
@@ -103,7 +86,7 @@ func TestStore_encryption(t *testing.T) {
 	rdb := client(t, srv.Addr)
 	key := bytes.Repeat([]byte{3}, 32)
 	s := newStore(t, rdb, redis.Options{ClientID: "c", Key: key})
-	saveToken(t, s, storetest.Token(1))
+	storetest.Put(t, s, storetest.Token(1))
 	tokKey, _, _ := s.Keys()
 	raw, err := rdb.HGetAll(t.Context(), tokKey).Result()
 	if err != nil {
@@ -151,7 +134,7 @@ func TestStore_restart(t *testing.T) {
 	t.Parallel()
 	srv := redisserver.Start(t)
 	s := newStore(t, client(t, srv.Addr), redis.Options{ClientID: "c"})
-	saveToken(t, s, storetest.Token(1))
+	storetest.Put(t, s, storetest.Token(1))
 	srv.Stop()
 	if _, err := s.Load(t.Context()); err == nil {
 		t.Error("Load() with the server down: no error")

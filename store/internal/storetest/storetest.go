@@ -55,6 +55,15 @@ func Token(n int) *oauthkit.Token {
 	}
 }
 
+// Put saves tok in s as the only holder would: under a lease, over
+// whatever is stored.
+func Put(t *testing.T, s oauthkit.TokenStore, tok *oauthkit.Token) {
+	t.Helper()
+	l := acquire(t, s)
+	defer release(t, s, l)
+	save(t, s, l, load(t, s), tok)
+}
+
 func acquire(t *testing.T, s oauthkit.TokenStore) oauthkit.Lease {
 	t.Helper()
 	l, err := s.Acquire(t.Context())
