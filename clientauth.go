@@ -103,6 +103,8 @@ func (c *Config) authMethodByName(name string) (ClientAuth, error) {
 		return noneAuth{}, nil
 	case ClientSecretJWT, PrivateKeyJWT:
 		return c.jwtAuth(name)
+	case TLSClientAuth, SelfSignedTLSClientAuth:
+		return tlsAuth{}, nil
 	}
 	return nil, fmt.Errorf("%w: unknown auth method %q", ErrInvalidConfig, name)
 }

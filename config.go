@@ -110,7 +110,9 @@ type Config struct {
 
 	// AuthMethod names the client authentication method: ClientSecretBasic
 	// (zero value), ClientSecretPost, AuthNone, ClientSecretJWT,
-	// PrivateKeyJWT, or a name registered in AuthMethods.
+	// PrivateKeyJWT, the mTLS methods TLSClientAuth and
+	// SelfSignedTLSClientAuth (with an HTTPClient that presents the
+	// certificate, see MTLSClient), or a name registered in AuthMethods.
 	AuthMethod string
 	// AuthMethods registers custom client authentication methods by name,
 	// for selection by AuthMethod (Authlib's register_client_auth_method).
@@ -319,6 +321,9 @@ func (c *Config) validate() error {
 		if _, err := c.authMethod(); err != nil {
 			errs = append(errs, err)
 		}
+	}
+	if err := c.checkMTLS(); err != nil {
+		errs = append(errs, err)
 	}
 	switch c.PKCE {
 	case "", PKCES256, PKCEPlain, PKCEDisabled:

@@ -110,6 +110,15 @@ type Metadata struct {
 	// FrontChannelLogoutSessionSupported is
 	// "frontchannel_logout_session_supported".
 	FrontChannelLogoutSessionSupported bool `json:"frontchannel_logout_session_supported,omitempty"`
+	// MTLSEndpointAliases is "mtls_endpoint_aliases" (RFC 8705 section
+	// 5). [Provider.Config] uses them for a client that uses mutual TLS.
+	MTLSEndpointAliases EndpointAliases `json:"mtls_endpoint_aliases,omitempty"`
+	// TLSClientCertificateBoundAccessTokens is
+	// "tls_client_certificate_bound_access_tokens" (RFC 8705 section 3.3).
+	TLSClientCertificateBoundAccessTokens bool `json:"tls_client_certificate_bound_access_tokens,omitempty"`
+	// DPoPSigningAlgs is "dpop_signing_alg_values_supported" (RFC 9449
+	// section 5.1).
+	DPoPSigningAlgs []string `json:"dpop_signing_alg_values_supported,omitempty"`
 	// Extra holds every other member, as decoded by encoding/json.
 	Extra map[string]any `json:"-"`
 }
@@ -179,6 +188,8 @@ var knownMetadataMembers = []string{
 	"authorization_signing_alg_values_supported", "registration_endpoint",
 	"backchannel_logout_supported", "backchannel_logout_session_supported",
 	"frontchannel_logout_supported", "frontchannel_logout_session_supported",
+	"mtls_endpoint_aliases", "tls_client_certificate_bound_access_tokens",
+	"dpop_signing_alg_values_supported",
 }
 
 // clone returns a deep copy of m.
@@ -189,10 +200,11 @@ func (m *Metadata) clone() *Metadata {
 		&c.TokenEndpointAuthMethodsSupported, &c.TokenEndpointAuthSigningAlgs,
 		&c.CodeChallengeMethodsSupported, &c.IDTokenSigningAlgs, &c.UserInfoSigningAlgs,
 		&c.RequestObjectSigningAlgs, &c.RequestObjectEncryptionAlgs, &c.RequestObjectEncryptionEncs,
-		&c.ResponseModesSupported, &c.AuthorizationSigningAlgs,
+		&c.ResponseModesSupported, &c.AuthorizationSigningAlgs, &c.DPoPSigningAlgs,
 	} {
 		*s = append([]string(nil), *s...)
 	}
+	c.MTLSEndpointAliases = cloneAliases(m.MTLSEndpointAliases)
 	c.Extra = maps.Clone(m.Extra)
 	return &c
 }
@@ -306,6 +318,7 @@ func checkDiscoveredIssuer(want, got string, iv IssuerValidator) error {
 type getRequest struct {
 	endpoint, url, accept string
 	bearer                string // sent as a bearer token when set
+	sameOrigin            bool   // follow redirects only within the origin
 	allowHTTP             bool
 	timeout               time.Duration // applies when ctx has no deadline
 }
@@ -324,7 +337,7 @@ func get(ctx context.Context, hc *http.Client, g getRequest) ([]byte, string, er
 	if g.bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+g.bearer)
 	}
-	policy := secure.RedirectPolicy{AllowHTTP: g.allowHTTP, SameOrigin: g.bearer != "", Sentinel: oauthkit.ErrRedirect}
+	policy := secure.RedirectPolicy{AllowHTTP: g.allowHTTP, SameOrigin: g.bearer != "" || g.sameOrigin, Sentinel: oauthkit.ErrRedirect}
 	resp, err := policy.Follow(hc).Do(req)
 	if err != nil {
 		rerr := &oauthkit.ResponseError{Endpoint: g.endpoint, URL: g.url, Err: redact.URLError(err)}

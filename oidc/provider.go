@@ -3,6 +3,7 @@ package oidc
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"time"
@@ -104,9 +105,13 @@ func NewProviderFromMetadata(m *Metadata, cfg ProviderConfig) (*Provider, error)
 	}
 	p := &Provider{meta: m.clone(), cfg: cfg, keys: cfg.Keys}
 	p.cfg.Algorithms = slices.Clone(cfg.Algorithms)
-	for _, u := range []string{m.AuthorizationEndpoint, m.TokenEndpoint, m.UserInfoEndpoint, m.JWKSURL,
+	endpoints := []string{m.AuthorizationEndpoint, m.TokenEndpoint, m.UserInfoEndpoint, m.JWKSURL,
 		m.RevocationEndpoint, m.IntrospectionEndpoint, m.DeviceAuthorizationEndpoint,
-		m.PushedAuthorizationRequestEndpoint, m.RegistrationEndpoint, m.EndSessionEndpoint} {
+		m.PushedAuthorizationRequestEndpoint, m.RegistrationEndpoint, m.EndSessionEndpoint}
+	for _, name := range slices.Sorted(maps.Keys(m.MTLSEndpointAliases)) {
+		endpoints = append(endpoints, m.MTLSEndpointAliases[name])
+	}
+	for _, u := range endpoints {
 		if u == "" {
 			continue
 		}
@@ -180,7 +185,9 @@ func (p *Provider) Verifier(clientID string) *Verifier {
 // id, from the provider's metadata, and returns the result; base itself
 // is not changed. Fields base sets are kept. It fills:
 //   - AuthURL, TokenURL, RevocationURL, IntrospectionURL, DeviceAuthURL
-//     and PushedAuthURL from the metadata's endpoints, and
+//     and PushedAuthURL from the metadata's endpoints (their
+//     mtls_endpoint_aliases, RFC 8705 section 5, when the client uses
+//     mutual TLS: see [oauthkit.Config.UsesMTLS]), and
 //     RequirePushedAuth from require_pushed_authorization_requests
 //     (RFC 9126);
 //   - JARMVerifier: p.JARMVerifier(base.ClientID), used only when a
@@ -198,7 +205,11 @@ func (p *Provider) Verifier(clientID string) *Verifier {
 func (p *Provider) Config(base oauthkit.Config) (oauthkit.Config, error) {
 	c := base
 	c.Scopes = slices.Clone(base.Scopes)
-	m := p.meta
+	if c.HTTPClient == nil {
+		c.HTTPClient = p.cfg.HTTPClient
+	}
+	m := p.endpointsFor(c)
+	setIfEmpty(&c.PushedAuthURL, m.PushedAuthorizationRequestEndpoint)
 	setIfEmpty(&c.AuthURL, m.AuthorizationEndpoint)
 	setIfEmpty(&c.TokenURL, m.TokenEndpoint)
 	setIfEmpty(&c.RevocationURL, m.RevocationEndpoint)
@@ -215,9 +226,6 @@ func (p *Provider) Config(base oauthkit.Config) (oauthkit.Config, error) {
 	if c.PKCE == "" && slices.Contains(m.CodeChallengeMethodsSupported, string(oauthkit.PKCEPlain)) &&
 		!slices.Contains(m.CodeChallengeMethodsSupported, string(oauthkit.PKCES256)) {
 		c.PKCE = oauthkit.PKCEPlain
-	}
-	if c.HTTPClient == nil {
-		c.HTTPClient = p.cfg.HTTPClient
 	}
 	if c.Now == nil {
 		c.Now = p.cfg.Now

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/dpop"
 	"github.com/oauthkit/oauthkit/jose"
 )
 
@@ -38,7 +39,9 @@ func (u *UserInfo) Claims(v any) error {
 
 // UserInfo fetches the claims about the end user that tok's access token
 // is for, with a GET and the token as a bearer token (RFC 6750 section
-// 2.1). A JSON answer is decoded as is; an application/jwt answer must be
+// 2.1), at the endpoint's mTLS alias when [ProviderConfig.HTTPClient]
+// presents a client certificate (RFC 8705 section 5). A DPoP-bound token
+// needs a proof: use [Provider.SessionUserInfo] for it. A JSON answer is decoded as is; an application/jwt answer must be
 // signed by the provider's keys under its algorithm allow-list, and its
 // iss and aud, when present, must be the issuer and the configured
 // [ProviderConfig.ClientID].
@@ -55,12 +58,31 @@ func (u *UserInfo) Claims(v any) error {
 // refresh needs nothing else; a token without one (no ID token, or
 // restored from storage) only needs sub to be present.
 func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSubject string) (*UserInfo, error) {
-	u := p.meta.UserInfoEndpoint
-	if u == "" {
-		return nil, fmt.Errorf("%w: the provider has no userinfo endpoint", ErrInvalidMetadata)
-	}
 	if tok == nil || tok.AccessToken == "" {
 		return nil, errors.New("oidc: userinfo: no access token")
+	}
+	if strings.EqualFold(tok.TokenType, dpop.Scheme) {
+		return nil, fmt.Errorf("oidc: userinfo: a DPoP-bound token goes with a proof, use SessionUserInfo: %w", oauthkit.ErrUnsupportedTokenType)
+	}
+	// A client certificate in the provider's client means mutual TLS: the
+	// endpoint's mTLS alias (RFC 8705 section 5).
+	u := p.endpointsFor(oauthkit.Config{HTTPClient: p.cfg.HTTPClient}).UserInfoEndpoint
+	return p.userInfo(ctx, userInfoCall{url: u, client: p.cfg.HTTPClient, tok: tok, expectedSubject: expectedSubject})
+}
+
+// userInfoCall is one userinfo request.
+type userInfoCall struct {
+	url             string
+	client          *http.Client
+	tok             *oauthkit.Token // for the bearer token and the expected subject
+	authorized      bool            // client authorizes the request itself
+	expectedSubject string
+}
+
+func (p *Provider) userInfo(ctx context.Context, call userInfoCall) (*UserInfo, error) {
+	u, tok, expectedSubject := call.url, call.tok, call.expectedSubject
+	if u == "" {
+		return nil, fmt.Errorf("%w: the provider has no userinfo endpoint", ErrInvalidMetadata)
 	}
 	if idt, err := VerifiedIDToken(tok); expectedSubject == "" && err == nil {
 		expectedSubject = idt.Subject
@@ -68,8 +90,12 @@ func (p *Provider) UserInfo(ctx context.Context, tok *oauthkit.Token, expectedSu
 	if err := checkSecure(u, p.cfg.InsecureAllowHTTP); err != nil {
 		return nil, err
 	}
-	body, mt, err := get(ctx, p.cfg.HTTPClient, getRequest{endpoint: "userinfo", url: u, bearer: tok.AccessToken,
-		accept: "application/json, application/jwt", allowHTTP: p.cfg.InsecureAllowHTTP, timeout: p.cfg.EndpointTimeout})
+	g := getRequest{endpoint: "userinfo", url: u, accept: "application/json, application/jwt",
+		allowHTTP: p.cfg.InsecureAllowHTTP, timeout: p.cfg.EndpointTimeout, sameOrigin: true}
+	if !call.authorized {
+		g.bearer = tok.AccessToken
+	}
+	body, mt, err := get(ctx, call.client, g)
 	if err != nil {
 		return nil, err
 	}
