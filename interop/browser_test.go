@@ -155,6 +155,13 @@ func (b *browser) step(req *http.Request, typed map[string]string) (visitEnd, *h
 	if !ok {
 		return visitEnd{page: string(body)}, nil, nil
 	}
+	if action, err := resp.Request.URL.Parse(f.action); err == nil && isRedirectURI(action) {
+		// A form_post response: the page would post the response to the
+		// client; the visit ends with the redirect URI and the fields as
+		// its query, as a form_post handler rebuilds it.
+		action.RawQuery = f.fields.Encode()
+		return visitEnd{redirect: action.String()}, nil, nil
+	}
 	next, err := f.submit(req.Context(), resp.Request.URL, typed)
 	return visitEnd{}, next, err
 }

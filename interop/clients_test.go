@@ -37,6 +37,8 @@ var (
 	publicClient     = client{ID: "public-client", Method: oauthkit.AuthNone}
 	secretJWTClient  = client{ID: "jwt-secret-client", Secret: "jwt-secret-client-secret-0123456789abcdef", Method: oauthkit.ClientSecretJWT}
 	privateJWTClient = client{ID: "private-key-client", Method: oauthkit.PrivateKeyJWT}
+	// parClient's registration requires pushed authorization requests.
+	parClient = client{ID: "par-client", Secret: "par-secret", Method: oauthkit.ClientSecretBasic}
 
 	allClients = []client{basicClient, postClient, publicClient, secretJWTClient, privateJWTClient}
 )

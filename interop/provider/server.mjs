@@ -46,6 +46,10 @@ const USER = {
   preferred_username: 'interop',
 };
 
+// INITIAL_ACCESS_TOKEN authorizes dynamic client registration (RFC 7591);
+// interop/registration_test.go sends it.
+const INITIAL_ACCESS_TOKEN = 'interop-initial-access-token';
+
 const ALL_GRANTS = [
   'authorization_code',
   'refresh_token',
@@ -105,6 +109,15 @@ function clients() {
     },
     ...webClient(),
     {
+      // A client whose registration requires pushed authorization
+      // requests (RFC 9126 section 6).
+      ...common,
+      client_id: 'par-client',
+      client_secret: 'par-secret',
+      token_endpoint_auth_method: 'client_secret_basic',
+      require_pushed_authorization_requests: true,
+    },
+    {
       // A native public client for the command-line tool: RFC 8252
       // section 7.3 loopback redirects, where oidc-provider accepts any
       // port for the registered http://127.0.0.1/callback.
@@ -133,14 +146,18 @@ function webClient() {
   }];
 }
 
-// signingKeys makes fresh ID token signing keys for this run.
+// signingKeys makes fresh ID token signing keys for this run, and an
+// encryption key that request objects may be encrypted to (RFC 9101
+// section 6.1).
 function signingKeys() {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const enc = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return {
     keys: [
       { ...rsa.privateKey.export({ format: 'jwk' }), kid: 'rs256', use: 'sig', alg: 'RS256' },
       { ...ec.privateKey.export({ format: 'jwk' }), kid: 'es256', use: 'sig', alg: 'ES256' },
+      { ...enc.privateKey.export({ format: 'jwk' }), kid: 'enc-ecdh', use: 'enc', alg: 'ECDH-ES' },
     ],
   };
 }
@@ -158,6 +175,15 @@ function configuration() {
     async findAccount(ctx, sub) {
       if (sub !== USER.sub) return undefined;
       return { accountId: sub, claims: async () => ({ ...USER }) };
+    },
+    // oidc-provider refuses outgoing requests to special-use addresses
+    // (SSRF protection); the back-channel logout handler of the interop
+    // tests listens on 127.0.0.1, so requests there go out without it.
+    fetch(url, options) {
+      if (new URL(url).hostname === '127.0.0.1') {
+        delete options.dispatcher;
+      }
+      return globalThis.fetch(url, options);
     },
     // PKCE is required for public clients and optional for the others.
     pkce: { required: (ctx, client) => client.clientAuthMethod === 'none' },
@@ -177,6 +203,18 @@ function configuration() {
       introspection: { enabled: true },
       revocation: { enabled: true },
       userinfo: { enabled: true },
+      // The hardened front channel: PAR (RFC 9126), request objects
+      // (RFC 9101) also encrypted, JWT-secured responses (JARM), logout
+      // (RP-initiated, back-channel) and dynamic registration (RFC 7591,
+      // 7592).
+      pushedAuthorizationRequests: { enabled: true },
+      requestObjects: { enabled: true },
+      encryption: { enabled: true },
+      jwtResponseModes: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      backchannelLogout: { enabled: true },
+      registration: { enabled: true, initialAccessToken: INITIAL_ACCESS_TOKEN },
+      registrationManagement: { enabled: true },
       resourceIndicators: {
         enabled: true,
         // No resource by default, so that authorization code access tokens
@@ -208,6 +246,11 @@ async function main() {
   const issuer = `http://127.0.0.1:${bound}`;
   const provider = new Provider(issuer, configuration());
   server.on('request', provider.callback());
+  // A failed back-channel logout post is only an event; log it so that a
+  // failing interop test shows why.
+  provider.on('backchannel.error', (ctx, err, client) => {
+    console.error(`backchannel logout to ${client.clientId} failed: ${err.message}`);
+  });
 
   const stop = () => {
     server.close(() => process.exit(0));
