@@ -40,6 +40,7 @@ import (
 	"net/http"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/web"
 )
 
 // Values the reader supplies.
@@ -64,6 +65,17 @@ func saveInUserSession(w http.ResponseWriter, r *http.Request, ar oauthkit.Autho
 func loadFromUserSession(r *http.Request) oauthkit.AuthorizationRequest {
 	return oauthkit.AuthorizationRequest{}
 }
+
+// The web login's givens: a second client, the flow-cookie key, and the
+// app's own session and page.
+var (
+	googleID, googleSecret string
+	flowKey                []byte // 32 random bytes
+	profile                http.Handler
+)
+
+func startUserSession(w http.ResponseWriter, res *web.Result) error { return nil }
+func hasUserSession(r *http.Request) bool                           { return false }
 `
 
 // readmeImports maps the package names fragments may use to their paths.

@@ -117,9 +117,9 @@ func (c *Client) Exchange(w http.ResponseWriter, r *http.Request) (*Result, erro
 		return nil, markIDTokenError(err)
 	}
 	res := &Result{Provider: c.name, Token: tok, ReturnTo: SafeReturnTo(fl.ReturnTo)}
-	if tok.IDToken != "" && c.verifier != nil {
-		// The session has verified the token; this decodes its claims.
-		if res.IDToken, err = c.verifier.Verify(ctx, tok.IDToken, oidc.ExpectNonce(fl.Request.Nonce)); err != nil {
+	if tok.IDToken != "" && c.op != nil {
+		// The session's validator verified the token, with the nonce.
+		if res.IDToken, err = oidc.VerifiedIDToken(tok); err != nil {
 			return nil, markIDTokenError(err)
 		}
 	}

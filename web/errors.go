@@ -53,7 +53,7 @@ var idTokenErrors = []error{
 	oidc.ErrInvalidAudience, oidc.ErrInvalidAuthorizedParty, oidc.ErrIDTokenExpired, oidc.ErrIDTokenNotYetValid,
 	oidc.ErrIssuedInFuture, oidc.ErrInvalidNonce, oidc.ErrInvalidAtHash, oidc.ErrMissingAtHash,
 	oidc.ErrInvalidCHash, oidc.ErrMissingCHash, oidc.ErrAuthTimeRequired, oidc.ErrAuthTooOld,
-	oidc.ErrSubjectMismatch,
+	oidc.ErrSubjectMismatch, oidc.ErrIDTokenNotVerified,
 }
 
 // markIDTokenError wraps err in ErrIDToken when an ID-token check failed.

@@ -185,7 +185,6 @@ func (c *Client) discover(ctx context.Context, p Provider, cfg *oauthkit.Config)
 	}
 	*cfg = full
 	c.op = op
-	c.verifier = op.Verifier(cfg.ClientID)
 	m := op.Metadata()
 	if c.endSessionURL == "" && m.EndSessionEndpoint != "" {
 		c.endSessionURL, c.discoveredEndSession = m.EndSessionEndpoint, true
