@@ -23,11 +23,9 @@ type Client struct {
 	cfg                  oauthkit.Config
 	authSession          *oauthkit.Session // builds authorization URLs; holds no token
 	authOpts             []oauthkit.AuthURLOption
-	responseMode         string
 	op                   *oidc.Provider // nil for plain OAuth 2.0
-	verifier             *oidc.Verifier
-	userInfoURL          string // explicit
-	discoveredUserInfo   bool   // op has a userinfo endpoint and none was given
+	userInfoURL          string         // explicit
+	discoveredUserInfo   bool           // op has a userinfo endpoint and none was given
 	fetchUserInfo        bool
 	endSessionURL        string
 	discoveredEndSession bool // endSessionURL came from op's metadata

@@ -93,7 +93,7 @@ func (l *Login) Register(ctx context.Context, p Provider) (*Client, error) {
 // newClient builds the client of p, discovering its issuer.
 func (l *Login) newClient(ctx context.Context, p Provider) (*Client, error) {
 	c := &Client{
-		login: l, name: p.Name, responseMode: p.ResponseMode,
+		login: l, name: p.Name,
 		userInfoURL: p.UserInfoURL, endSessionURL: p.EndSessionURL,
 		fetchUserInfo: p.FetchUserInfo || (p.Issuer == "" && p.UserInfoURL != ""),
 	}
