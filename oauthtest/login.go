@@ -134,9 +134,15 @@ func (s *Server) signIn(w http.ResponseWriter, username, password, id string, p 
 
 func (s *Server) writeLoginPage(w http.ResponseWriter, status int, page loginPage) {
 	page.Action = s.URL + pathLogin
+	writeTemplate(w, status, loginTemplate, page)
+}
+
+// writeTemplate answers with an HTML page of t, not to be cached, framed
+// or to load anything.
+func writeTemplate(w http.ResponseWriter, status int, t *template.Template, data any) {
 	noStore(w)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
 	w.WriteHeader(status)
-	_ = loginTemplate.Execute(w, page)
+	_ = t.Execute(w, data)
 }

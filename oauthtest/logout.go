@@ -149,9 +149,5 @@ func addQuery(u string, params url.Values) string {
 
 func (s *Server) writeLogoutPage(w http.ResponseWriter, status int, page logoutPage) {
 	page.Action = s.URL + pathEndSession
-	noStore(w)
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-	w.WriteHeader(status)
-	_ = logoutTemplate.Execute(w, page)
+	writeTemplate(w, status, logoutTemplate, page)
 }

@@ -29,15 +29,24 @@ func providerName(r *http.Request) string {
 // is where to land after the login, a local path ("/" if absent or not
 // local).
 func (l *Login) Start(w http.ResponseWriter, r *http.Request) {
-	name := providerName(r)
-	c, ok := l.Client(name)
+	c, ok := l.requestClient(w, r, "login")
 	if !ok {
-		l.fail(w, r, "login", name, ErrUnknownProvider)
 		return
 	}
 	if err := c.AuthorizeRedirect(w, r, r.URL.Query().Get("next")); err != nil {
-		l.fail(w, r, "login", name, err)
+		l.fail(w, r, "login", c.name, err)
 	}
+}
+
+// requestClient returns the client of the request's {provider}, or
+// reports ErrUnknownProvider.
+func (l *Login) requestClient(w http.ResponseWriter, r *http.Request, step string) (*Client, bool) {
+	name := providerName(r)
+	c, ok := l.Client(name)
+	if !ok {
+		l.fail(w, r, step, name, ErrUnknownProvider)
+	}
+	return c, ok
 }
 
 // Callback serves GET and POST CallbackPath/{provider}, the redirect URI:
@@ -50,12 +59,11 @@ func (l *Login) Start(w http.ResponseWriter, r *http.Request) {
 // missing from such a POST, Callback answers with a page that posts the
 // same fields again from this site, so that the cookie comes along.
 func (l *Login) Callback(w http.ResponseWriter, r *http.Request) {
-	name := providerName(r)
-	c, ok := l.Client(name)
+	c, ok := l.requestClient(w, r, "callback")
 	if !ok {
-		l.fail(w, r, "callback", name, ErrUnknownProvider)
 		return
 	}
+	name := c.name
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 		if l.resubmit(w, r) {
