@@ -48,6 +48,20 @@ func TestRedactor_body(t *testing.T) {
 	}
 }
 
+func TestRedactor_bodyShortens(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ contentType, body, want string }{
+		{"application/json", `{"access_token":"abcdefgh","expires_in":60}`, `{"access_token":"abcd…","expires_in":60}`},
+		{"application/x-www-form-urlencoded", "code=abcdefgh&grant_type=authorization_code", "code=abcd… grant_type=authorization_code"},
+		{"application/json", `{"error":"x","error_description":"bad client_secret=abcdefgh"}`, `{"error":"x","error_description":"bad client_secret=[redacted]"}`},
+	}
+	for _, tt := range tests {
+		if got := (redactor{}).body(tt.contentType, []byte(tt.body)); got != tt.want {
+			t.Errorf("body(%q, %q) = %q, want %q", tt.contentType, tt.body, got, tt.want)
+		}
+	}
+}
+
 // FuzzRedactor_body checks that every credential-named member the
 // library decodes from a body is shortened in the log.
 func FuzzRedactor_body(f *testing.F) {

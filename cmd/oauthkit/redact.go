@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
@@ -25,9 +26,13 @@ var secretParams = map[string]bool{
 }
 
 // isSecretName reports whether a parameter or member named k holds a
-// credential: one of secretParams, or a name ending in _token or
-// assertion, or naming a secret or a password.
+// credential: what the library's redactor calls one (internal/redact),
+// one of secretParams, or a name ending in _token or assertion, or naming
+// a secret or a password.
 func isSecretName(k string) bool {
+	if redact.IsCredential(k) {
+		return true
+	}
 	k = strings.ToLower(k)
 	return secretParams[k] || strings.HasSuffix(k, "_token") || strings.HasSuffix(k, "assertion") ||
 		strings.Contains(k, "secret") || strings.Contains(k, "password")
@@ -54,15 +59,19 @@ func (r redactor) short(s string) string {
 	return string([]rune(s)[:n]) + "…"
 }
 
-// scrub shortens the values of credential-named parameters and members
-// in free text: an error message, a body that could not be decoded.
+// scrub hides the values of credential-named parameters and members in
+// free text: an error message, a body that could not be decoded. The
+// library's redactor (internal/redact) replaces the credentials it knows,
+// in any syntax; the values of the further names of isSecretName are
+// shortened.
 func (r redactor) scrub(s string) string {
 	if r.show {
 		return s
 	}
+	s = redact.String(s)
 	short := func(v string) string {
-		if strings.HasSuffix(v, "…") {
-			return v // shortened already
+		if strings.HasSuffix(v, "…") || v == redact.Marker {
+			return v // hidden already
 		}
 		return r.short(v)
 	}
@@ -88,7 +97,7 @@ func (r redactor) value(v any) any {
 		for k, val := range v {
 			switch s, ok := val.(string); {
 			case !isSecretName(k):
-				out[k] = r.value(val)
+				out[r.scrub(k)] = r.value(val)
 			case ok:
 				out[k] = r.short(s)
 			default:
@@ -96,6 +105,8 @@ func (r redactor) value(v any) any {
 			}
 		}
 		return out
+	case string:
+		return r.scrub(v) // free text, such as an error_description echoing a request
 	case []any:
 		out := make([]any, len(v))
 		for i, e := range v {
@@ -119,9 +130,10 @@ func (r redactor) values(v url.Values) string {
 	}) {
 		for _, val := range v[k] {
 			if isSecretName(k) {
-				val = r.short(val)
+				parts = append(parts, k+"="+r.short(val))
+			} else {
+				parts = append(parts, r.scrub(k)+"="+r.scrub(val))
 			}
-			parts = append(parts, k+"="+val)
 		}
 	}
 	return strings.Join(parts, " ")
@@ -173,9 +185,10 @@ const maxSnippet = 200
 // body formats a request or response body with the members the library
 // decodes from it (internal/wire, so that a form under text/plain or
 // without a Content-Type is seen as the library sees it), credentials
-// shortened: as JSON when the library read the body as JSON, as
-// parameters when it read a form. Anything else is a short snippet. The
-// result is scrubbed as free text too.
+// shortened, and credentials inside other names and values (a JSON body
+// read as a form, an error_description that echoes the request) hidden:
+// as JSON when the library read the body as JSON, as parameters when it
+// read a form. Anything else is a short, scrubbed snippet.
 func (r redactor) body(contentType string, b []byte) string {
 	trimmed := bytes.TrimSpace(b)
 	if len(trimmed) == 0 {
@@ -190,7 +203,7 @@ func (r redactor) body(contentType string, b []byte) string {
 		if err != nil {
 			return r.snippet(trimmed)
 		}
-		return r.scrub(string(out))
+		return string(out)
 	}
 	v := url.Values{}
 	for k, val := range m {
@@ -200,7 +213,7 @@ func (r redactor) body(contentType string, b []byte) string {
 		}
 		v.Set(k, s)
 	}
-	return r.scrub(r.values(v))
+	return r.values(v)
 }
 
 // snippet is the start of b on one line, scrubbed.
