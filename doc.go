@@ -61,6 +61,12 @@
 // that does I/O takes a [context.Context] first; the HTTP client is a
 // Config field, never read from a context.
 //
+// A session renews a due token once, however many goroutines use it.
+// Sessions in several processes (replicas of a service, concurrent runs
+// of a tool) renew it once between them when they share a [TokenStore]
+// through [Config.Store]: store/memory, store/file (flock) or
+// store/redis.
+//
 // # Security
 //
 // State (128 bits from crypto/rand) is always sent and compared in

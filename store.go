@@ -9,7 +9,7 @@ import (
 // TokenStore keeps one token that several sessions share, in one process
 // or in many (replicas of a service, concurrent runs of a command-line
 // tool), and coordinates its renewal so that exactly one of them talks to
-// the token endpoint when the token is due.
+// the token endpoint when the token is due. Set it in [Config.Store].
 //
 // The protocol, which the session follows and docs/token-stores.md
 // draws:

@@ -349,3 +349,25 @@ func TestSession_Store_firstUseLoads(t *testing.T) {
 		t.Fatalf("ValidToken() with an empty store: error = %v, want ErrNoToken", err)
 	}
 }
+
+// A renewal stops at its lease deadline: past it, another holder may
+// renew, and two refreshes with one refresh token would burn it.
+func TestSession_Store_renewalEndsAtLeaseDeadline(t *testing.T) {
+	t.Parallel()
+	e := newStoreEnv(t)
+	e.mem.LeaseTTL = 300 * time.Millisecond
+	s := e.session(t, nil)
+	e.login(t, s)
+	e.srv.InjectFault(oauthtest.Fault{Endpoint: oauthtest.TokenEndpoint, Delay: 10 * time.Second, Times: 1})
+	e.expire()
+	start := time.Now()
+	if _, err := s.ValidToken(t.Context()); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("ValidToken() with a token endpoint slower than the lease: error = %v, want DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("the renewal ran %v, past its lease", d)
+	}
+	if _, err := s.ValidToken(t.Context()); err != nil {
+		t.Fatalf("ValidToken() once the endpoint answers: %v", err)
+	}
+}
