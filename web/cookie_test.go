@@ -91,6 +91,29 @@ func TestFlowCookie_attributes(t *testing.T) {
 	}
 }
 
+func TestStart_authParams(t *testing.T) {
+	t.Parallel()
+	l := offlineLogin(t, "https://app.example", nil)
+	if _, err := l.Register(t.Context(), web.Provider{
+		Name: "hd", ClientID: "app", ClientSecret: "s", Scopes: []string{"openid"},
+		AuthURL: "https://op.example/authorize", TokenURL: "https://op.example/token",
+		AuthParams: map[string]string{"prompt": "select_account", "hd": "example.com"}, ResponseMode: "form_post",
+	}); err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodGet, "/login/hd", nil)
+	rec := httptest.NewRecorder()
+	l.Handler().ServeHTTP(rec, req)
+	loc, err := url.Parse(rec.Header().Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := loc.Query()
+	if q.Get("prompt") != "select_account" || q.Get("hd") != "example.com" || q.Get("response_mode") != "form_post" || q.Get("nonce") == "" {
+		t.Errorf("authorization request %v; want the extra parameters, form_post and a nonce", q)
+	}
+}
+
 func TestFlowCookie_bounded(t *testing.T) {
 	t.Parallel()
 	l := offlineLogin(t, "https://app.example", nil)

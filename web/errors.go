@@ -90,6 +90,7 @@ type Error struct {
 	Err error
 }
 
+// Error returns one line: the step, the provider and the cause.
 func (e *Error) Error() string {
 	msg := "web: " + e.Step
 	if e.Provider != "" {
@@ -98,6 +99,7 @@ func (e *Error) Error() string {
 	return msg + ": " + trimPrefix(e.Err.Error())
 }
 
+// Unwrap returns the cause, for [errors.Is] and [errors.As].
 func (e *Error) Unwrap() error { return e.Err }
 
 // trimPrefix removes the package prefixes of a wrapped message, so that

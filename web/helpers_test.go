@@ -45,6 +45,7 @@ type appOptions struct {
 	configure func(*web.Config)
 	provider  func(*web.Provider)
 	op        func(*oauthtest.Server)
+	client    func(*oauthtest.Client)
 }
 
 // newApp starts an oauthtest provider and an app logging in with it as
@@ -62,10 +63,14 @@ func newApp(t *testing.T, o appOptions) *app {
 	mux := http.NewServeMux()
 	a.srv = httptest.NewServer(mux)
 	t.Cleanup(a.srv.Close)
-	client := a.op.RegisterClient(oauthtest.Client{
+	oc := oauthtest.Client{
 		RedirectURIs:           []string{a.srv.URL + "/callback/op"},
 		PostLogoutRedirectURIs: []string{a.srv.URL + "/logout/return"},
-	})
+	}
+	if o.client != nil {
+		o.client(&oc)
+	}
+	client := a.op.RegisterClient(oc)
 	cfg := web.Config{
 		BaseURL: a.srv.URL,
 		Keys:    [][]byte{testKey},

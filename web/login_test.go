@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"errors"
 	"net/http"
 	"net/url"
@@ -9,10 +12,24 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/jose"
 	"github.com/oauthkit/oauthkit/oauthtest"
 	"github.com/oauthkit/oauthkit/oidc"
 	"github.com/oauthkit/oauthkit/web"
 )
+
+// clientKey is the private_key_jwt client's key.
+var clientKey = func() *jose.Key {
+	k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		panic(err)
+	}
+	jk, err := jose.NewKey(k, "client-key", jose.ES256)
+	if err != nil {
+		panic(err)
+	}
+	return jk
+}()
 
 func TestLogin(t *testing.T) {
 	t.Parallel()
@@ -25,6 +42,9 @@ func TestLogin(t *testing.T) {
 		{name: "form_post", provider: func(p *web.Provider) { p.ResponseMode = "form_post" }},
 		{name: "userinfo", provider: func(p *web.Provider) { p.FetchUserInfo = true }},
 		{name: "flow store", opts: appOptions{configure: func(c *web.Config) { c.Keys, c.FlowStore = nil, &web.MemoryFlowStore{} }}},
+		{name: "private_key_jwt", provider: func(p *web.Provider) { p.ClientSecret, p.ClientKey = "", clientKey }, opts: appOptions{
+			client: func(c *oauthtest.Client) { c.AuthMethod, c.PublicKey = oauthtest.PrivateKeyJWT, clientKey },
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
