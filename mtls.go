@@ -44,7 +44,9 @@ func isTLSAuthMethod(name string) bool {
 // MTLSClient returns a copy of base (nil: [http.DefaultClient]) whose
 // transport presents certs to servers that ask for a client certificate
 // (RFC 8705), for [Config.HTTPClient] and the oidc provider's
-// configuration. The session then sends certificate-bound tokens to
+// configuration: the first the server accepts, else the first, so that a
+// self-signed certificate is sent even to a server that names the CAs it
+// trusts. The session then sends certificate-bound tokens to
 // resources over the same client. base's transport must be an
 // [*http.Transport] (nil: [http.DefaultTransport]); it is cloned, not
 // changed.
@@ -68,9 +70,27 @@ func MTLSClient(base *http.Client, certs ...tls.Certificate) (*http.Client, erro
 	if tr.TLSClientConfig == nil {
 		tr.TLSClientConfig = &tls.Config{}
 	}
-	tr.TLSClientConfig.Certificates = append(tr.TLSClientConfig.Certificates[:0:0], certs...)
+	certs = append(certs[:0:0], certs...)
+	tr.TLSClientConfig.Certificates = certs
+	tr.TLSClientConfig.GetClientCertificate = clientCertificate(certs)
 	c.Transport = tr
 	return c, nil
+}
+
+// clientCertificate picks the certificate to present: the first the
+// server says it accepts, else the first. crypto/tls alone sends none when
+// the server lists acceptable CAs that did not issue it, which is always
+// the case for a self-signed certificate (RFC 8705 section 2.2) at a
+// server that also does tls_client_auth.
+func clientCertificate(certs []tls.Certificate) func(*tls.CertificateRequestInfo) (*tls.Certificate, error) {
+	return func(cri *tls.CertificateRequestInfo) (*tls.Certificate, error) {
+		for i := range certs {
+			if cri.SupportsCertificate(&certs[i]) == nil {
+				return &certs[i], nil
+			}
+		}
+		return &certs[0], nil
+	}
 }
 
 // UsesMTLS reports whether a session with c uses mutual TLS at the

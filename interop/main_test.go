@@ -55,6 +55,10 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
+	if err := writeMTLSFiles(dir); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), readyTimeout+5*time.Second)
 	defer cancel()
 	if err := reserveWebApps(); err != nil {

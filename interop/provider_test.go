@@ -56,7 +56,8 @@ func startProvider(clientJWKSFile string) (*provider, error) {
 	}
 	cmd := exec.Command(node, "server.mjs", "0")
 	cmd.Dir = providerDir
-	cmd.Env = append(os.Environ(), "CLIENT_JWKS_FILE="+clientJWKSFile, "WEB_APP_URLS="+strings.Join(webAppURLs(), ","))
+	cmd.Env = append(os.Environ(), "CLIENT_JWKS_FILE="+clientJWKSFile, "WEB_APP_URLS="+strings.Join(webAppURLs(), ","),
+		"MTLS_DIR="+mtls.dir)
 	p := &provider{
 		cmd:    cmd,
 		stdout: newReadyWriter(),

@@ -1,6 +1,6 @@
-// Package testcert makes certificate authorities and client certificates
-// for tests and demos of mutual TLS (RFC 8705): P-256 keys, valid for a
-// day, never for production.
+// Package testcert makes certificate authorities, client certificates
+// and server certificates for tests and demos of mutual TLS (RFC 8705):
+// P-256 keys, valid for a day, never for production.
 package testcert
 
 import (
@@ -10,8 +10,10 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"math/big"
+	"net"
 	"time"
 )
 
@@ -42,6 +44,11 @@ func NewCA(cn string) (*CA, error) {
 	return &CA{Cert: cert, key: key}, nil
 }
 
+// PEM returns the PEM encoding of the CA certificate.
+func (ca *CA) PEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: ca.Cert.Raw})
+}
+
 // Pool returns a pool that holds the CA certificate.
 func (ca *CA) Pool() *x509.CertPool {
 	p := x509.NewCertPool()
@@ -51,23 +58,52 @@ func (ca *CA) Pool() *x509.CertPool {
 
 // Issue returns a client certificate for subject, signed by the CA.
 func (ca *CA) Issue(subject pkix.Name) (tls.Certificate, error) {
-	return issue(subject, ca.Cert, ca.key)
+	return issue(clientTemplate(subject), ca.Cert, ca.key)
+}
+
+// IssueServer returns a server certificate for the IP addresses and host
+// names given, signed by the CA.
+func (ca *CA) IssueServer(hosts ...string) (tls.Certificate, error) {
+	tmpl := template(pkix.Name{CommonName: hosts[0]})
+	tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}
+	for _, h := range hosts {
+		if ip := net.ParseIP(h); ip != nil {
+			tmpl.IPAddresses = append(tmpl.IPAddresses, ip)
+		} else {
+			tmpl.DNSNames = append(tmpl.DNSNames, h)
+		}
+	}
+	return issue(tmpl, ca.Cert, ca.key)
 }
 
 // SelfSigned returns a self-signed client certificate for subject (RFC
 // 8705 section 2.2).
 func SelfSigned(subject pkix.Name) (tls.Certificate, error) {
-	return issue(subject, nil, nil)
+	return issue(clientTemplate(subject), nil, nil)
 }
 
-func issue(subject pkix.Name, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (tls.Certificate, error) {
+// PEM returns the PEM encodings of cert's leaf and of its private key.
+func PEM(cert tls.Certificate) (certPEM, keyPEM []byte, err error) {
+	der, err := x509.MarshalPKCS8PrivateKey(cert.PrivateKey)
+	if err != nil {
+		return nil, nil, fmt.Errorf("testcert: %w", err)
+	}
+	certPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Certificate[0]})
+	return certPEM, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: der}), nil
+}
+
+func clientTemplate(subject pkix.Name) *x509.Certificate {
+	tmpl := template(subject)
+	tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
+	return tmpl
+}
+
+func issue(tmpl, parent *x509.Certificate, parentKey *ecdsa.PrivateKey) (tls.Certificate, error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
 		return tls.Certificate{}, fmt.Errorf("testcert: %w", err)
 	}
-	tmpl := template(subject)
 	tmpl.KeyUsage = x509.KeyUsageDigitalSignature
-	tmpl.ExtKeyUsage = []x509.ExtKeyUsage{x509.ExtKeyUsageClientAuth}
 	if parent == nil {
 		parent, parentKey = tmpl, key
 	}

@@ -1,6 +1,7 @@
 package testcert
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"testing"
@@ -35,5 +36,19 @@ func TestCA_Issue(t *testing.T) {
 	}
 	if _, err := self.Leaf.Verify(opts); err == nil {
 		t.Error("a self-signed certificate verifies against the CA")
+	}
+	srv, err := ca.IssueServer("127.0.0.1", "localhost")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Leaf.Verify(x509.VerifyOptions{Roots: ca.Pool(), DNSName: "127.0.0.1"}); err != nil {
+		t.Errorf("server certificate for 127.0.0.1: %v", err)
+	}
+	certPEM, keyPEM, err := PEM(srv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tls.X509KeyPair(certPEM, keyPEM); err != nil {
+		t.Errorf("PEM does not round-trip: %v", err)
 	}
 }

@@ -13,6 +13,8 @@
 //   PORT              port to listen on (0 or unset: a free port)
 //   CLIENT_JWKS_FILE  path to a JSON Web Key Set with the public key of the
 //                     private_key_jwt client (required)
+//   MTLS_DIR          certificates for the mutual TLS listener and clients,
+//                     see sender.mjs (optional)
 //   WEB_APP_URLS      comma-separated base URLs of web login apps: the
 //                     client web-client gets BASE/callback/interop as redirect
 //                     URI and BASE/logout/return as post-logout redirect URI
@@ -25,6 +27,8 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 
 import Provider, { errors } from 'oidc-provider';
+
+import { listenMTLS, registerTokenExchange, withSenderConstraints } from './sender.mjs';
 
 const REDIRECT_URI = 'http://127.0.0.1/callback';
 
@@ -244,8 +248,12 @@ async function main() {
   const server = createServer();
   const bound = await listen(server, port);
   const issuer = `http://127.0.0.1:${bound}`;
-  const provider = new Provider(issuer, configuration());
+  // DPoP, mTLS (on a TLS listener of its own) and token exchange.
+  const mtls = await listenMTLS(listen);
+  const provider = new Provider(issuer, withSenderConstraints(configuration(), mtls));
+  registerTokenExchange(provider);
   server.on('request', provider.callback());
+  mtls?.server.on('request', provider.callback());
   // A failed back-channel logout post is only an event; log it so that a
   // failing interop test shows why.
   provider.on('backchannel.error', (ctx, err, client) => {
@@ -253,6 +261,8 @@ async function main() {
   });
 
   const stop = () => {
+    mtls?.server.close();
+    mtls?.server.closeAllConnections();
     server.close(() => process.exit(0));
     server.closeAllConnections();
   };
