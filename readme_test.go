@@ -8,6 +8,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -80,29 +81,30 @@ func hasUserSession(r *http.Request) bool                           { return fal
 
 // readmeImports maps the package names fragments may use to their paths.
 var readmeImports = map[string]string{
-	"oauthkit":   "github.com/oauthkit/oauthkit",
-	"oidc":       "github.com/oauthkit/oauthkit/oidc",
-	"jose":       "github.com/oauthkit/oauthkit/jose",
-	"assertion":  "github.com/oauthkit/oauthkit/assertion",
-	"oauthtest":  "github.com/oauthkit/oauthkit/oauthtest",
-	"xoauth2":    "github.com/oauthkit/oauthkit/xoauth2",
-	"web":        "github.com/oauthkit/oauthkit/web",
-	"filestore":  "github.com/oauthkit/oauthkit/store/file",
-	"redisstore": "github.com/oauthkit/oauthkit/store/redis",
-	"memory":     "github.com/oauthkit/oauthkit/store/memory",
-	"goredis":    "github.com/redis/go-redis/v9",
-	"context":    "context",
-	"errors":     "errors",
-	"fmt":        "fmt",
-	"http":       "net/http",
-	"io":         "io",
-	"json":       "encoding/json",
-	"log":        "log",
-	"os":         "os",
-	"slog":       "log/slog",
-	"strings":    "strings",
-	"time":       "time",
-	"url":        "net/url",
+	"oauthkit":     "github.com/oauthkit/oauthkit",
+	"oidc":         "github.com/oauthkit/oauthkit/oidc",
+	"jose":         "github.com/oauthkit/oauthkit/jose",
+	"assertion":    "github.com/oauthkit/oauthkit/assertion",
+	"oauthtest":    "github.com/oauthkit/oauthkit/oauthtest",
+	"registration": "github.com/oauthkit/oauthkit/registration",
+	"xoauth2":      "github.com/oauthkit/oauthkit/xoauth2",
+	"web":          "github.com/oauthkit/oauthkit/web",
+	"filestore":    "github.com/oauthkit/oauthkit/store/file",
+	"redisstore":   "github.com/oauthkit/oauthkit/store/redis",
+	"memory":       "github.com/oauthkit/oauthkit/store/memory",
+	"goredis":      "github.com/redis/go-redis/v9",
+	"context":      "context",
+	"errors":       "errors",
+	"fmt":          "fmt",
+	"http":         "net/http",
+	"io":           "io",
+	"json":         "encoding/json",
+	"log":          "log",
+	"os":           "os",
+	"slog":         "log/slog",
+	"strings":      "strings",
+	"time":         "time",
+	"url":          "net/url",
 }
 
 // snippet is one fenced Go block of a Markdown file.
@@ -224,20 +226,27 @@ func declaredNames(f *ast.File) []string {
 // TestREADME_snippetsCompile builds every Go snippet of README.md.
 func TestREADME_snippetsCompile(t *testing.T) {
 	t.Parallel()
+	buildSnippets(t, "README.md", nil)
+}
+
+// buildSnippets builds every Go snippet of the Markdown file, each with
+// the files of extra (name to source) added to its program.
+func buildSnippets(t *testing.T, file string, extra map[string]string) {
+	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
 		if os.Getenv("CI") != "" {
-			t.Fatalf("the go command is needed to build the README's snippets: %v", err)
+			t.Fatalf("the go command is needed to build the snippets of %s: %v", file, err)
 		}
-		t.Skip("the go command is not on PATH; the README's snippets are not built")
+		t.Skipf("the go command is not on PATH; the snippets of %s are not built", file)
 	}
-	md, err := os.ReadFile("README.md")
+	md, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	snippets := goSnippets(t, md)
 	if len(snippets) == 0 {
-		t.Fatal("README.md has no ```go blocks")
+		t.Fatalf("%s has no ```go blocks", file)
 	}
 	root, err := filepath.Abs(".")
 	if err != nil {
@@ -247,10 +256,13 @@ func TestREADME_snippetsCompile(t *testing.T) {
 	overlay := map[string]string{}
 	var pkgs []string
 	for i, s := range snippets {
-		files, err := s.program(t, "README.md")
+		files, err := s.program(t, file)
 		if err != nil {
-			t.Errorf("snippet at README.md:%d does not parse: %v", s.line, err)
+			t.Errorf("snippet at %s:%d does not parse: %v", file, s.line, err)
 			continue
+		}
+		if !strings.HasPrefix(strings.TrimSpace(s.code), "package ") {
+			maps.Copy(files, extra)
 		}
 		// The programs live, virtually, inside the module, so that they
 		// import its packages as they are.
@@ -278,7 +290,7 @@ func TestREADME_snippetsCompile(t *testing.T) {
 	cmd := exec.CommandContext(t.Context(), goBin, append([]string{"build", "-overlay", overlayFile, "-o", os.DevNull}, pkgs...)...)
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("README.md's Go snippets do not compile as written:\n%s", filterBuildOutput(out))
+		t.Errorf("%s's Go snippets do not compile as written:\n%s", file, filterBuildOutput(out))
 	}
 }
 
@@ -348,27 +360,35 @@ var readmeRuns = map[string]string{
 // their snippets.
 func TestREADME_snippetsRun(t *testing.T) {
 	t.Parallel()
-	md, err := os.ReadFile("README.md")
+	checkSnippetsRun(t, "README.md", readmeRuns)
+}
+
+// checkSnippetsRun checks that the examples of runs (a snippet's first
+// line to "file:Example") hold the snippets of the Markdown file they
+// name, line for line and in order.
+func checkSnippetsRun(t *testing.T, file string, runs map[string]string) {
+	t.Helper()
+	md, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	found := map[string]bool{}
 	for _, s := range goSnippets(t, md) {
 		first, _, _ := strings.Cut(s.code, "\n")
-		where, ok := readmeRuns[first]
+		where, ok := runs[first]
 		if !ok {
 			continue
 		}
 		found[first] = true
-		file, fn, _ := strings.Cut(where, ":")
-		body := funcBody(t, file, fn)
+		exFile, fn, _ := strings.Cut(where, ":")
+		body := funcBody(t, exFile, fn)
 		if missing := missingLines(s.code, body); missing != "" {
-			t.Errorf("README.md:%d: %s does not run this line of the snippet (or not in order):\n\t%s", s.line, where, missing)
+			t.Errorf("%s:%d: %s does not run this line of the snippet (or not in order):\n\t%s", file, s.line, where, missing)
 		}
 	}
-	for first, where := range readmeRuns {
+	for first, where := range runs {
 		if !found[first] {
-			t.Errorf("readmeRuns: no README snippet starts with %q (for %s)", first, where)
+			t.Errorf("%s: no snippet starts with %q (for %s)", file, first, where)
 		}
 	}
 }

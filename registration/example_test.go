@@ -2,11 +2,13 @@ package registration_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/oauthtest"
+	"github.com/oauthkit/oauthkit/oidc"
 	"github.com/oauthkit/oauthkit/registration"
 )
 
@@ -47,4 +49,47 @@ func ExampleRegistrar_Register() {
 	// Output:
 	// true true client_secret_basic
 	// true
+}
+
+// Register at a provider found by discovery, and log in with the new
+// client.
+func ExampleRegistrar_Register_provider() {
+	srv := oauthtest.NewUnstartedServer()
+	srv.InitialAccessToken = "let-me-in"
+	srv.Start()
+	defer srv.Close()
+	ctx, issuer, cb, initialAccessToken := context.Background(), srv.URL, "https://app.example/cb", "let-me-in"
+	var stored []byte
+	saveClient := func(c *registration.Client) { stored, _ = json.Marshal(c) }
+
+	p, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{})
+	check(err)
+	r, err := registration.New(registration.Config{Endpoint: p.Metadata().RegistrationEndpoint, InitialAccessToken: initialAccessToken})
+	check(err)
+	c, err := r.Register(ctx, registration.Metadata{RedirectURIs: []string{cb}, ClientName: "my app"})
+	check(err)
+	saveClient(c) // JSON; RegistrationAccessToken and RegistrationClientURI manage it later
+	cfg, err := p.Config(c.Config(oauthkit.Config{Scopes: []string{"openid"}}))
+	check(err)
+	s, err := oauthkit.NewSession(cfg)
+	check(err)
+
+	ar, err := s.AuthorizationURL()
+	check(err)
+	callbackURL, err := srv.Authorize(ctx, ar.URL)
+	check(err)
+	tok, err := s.ExchangeAuthorizationResponse(ctx, callbackURL, *ar)
+	check(err)
+	var restored registration.Client
+	check(json.Unmarshal(stored, &restored))
+	fmt.Println(cfg.RedirectURL, tok.IDToken != "", restored.ClientID == c.ClientID)
+	// Output:
+	// https://app.example/cb true true
+}
+
+// check stops an example at its first error.
+func check(err error) {
+	if err != nil {
+		log.Fatal(err)
+	}
 }
