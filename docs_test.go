@@ -34,7 +34,7 @@ var docsRuns = map[string]map[string]string{
 	},
 	"docs/logout.md": {
 		"p, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{})": "oidc/backchannel_example_test.go:ExampleCheckLogoutReturn",
-		"mux := http.NewServeMux()": "oidc/backchannel_example_test.go:ExampleNewBackChannelLogoutHandler",
+		"mux := http.NewServeMux()":                                      "oidc/backchannel_example_test.go:ExampleNewBackChannelLogoutHandler",
 	},
 	"docs/registration.md": {
 		"p, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{})": "registration/example_test.go:ExampleRegistrar_Register_provider",
