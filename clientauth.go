@@ -56,12 +56,36 @@ func (r *ClientAuthRequest) String() string {
 
 // basicAuth is client_secret_basic: RFC 6749 section 2.3.1 says the id and
 // secret are form-urlencoded before they are joined and base64-encoded.
-type basicAuth struct{}
+// It keeps the header value of the credentials it was made for, so that
+// a session encodes its own credentials once, not on every request.
+type basicAuth struct {
+	id, secret string
+	header     string // basicHeader(id, secret)
+}
 
-func (basicAuth) AuthenticateClient(_ context.Context, r *ClientAuthRequest) error {
-	cred := url.QueryEscape(r.ClientID) + ":" + url.QueryEscape(r.ClientSecret)
-	r.Header.Set("Authorization", "Basic "+base64.StdEncoding.EncodeToString([]byte(cred)))
+func newBasicAuth(id, secret string) *basicAuth {
+	return &basicAuth{id: id, secret: secret, header: basicHeader(id, secret)}
+}
+
+func (b *basicAuth) AuthenticateClient(_ context.Context, r *ClientAuthRequest) error {
+	h := b.header
+	if r.ClientID != b.id || r.ClientSecret != b.secret {
+		h = basicHeader(r.ClientID, r.ClientSecret)
+	}
+	r.Header["Authorization"] = []string{h}
 	return nil
+}
+
+// String names the method without the credentials it holds.
+func (*basicAuth) String() string { return ClientSecretBasic }
+
+// GoString is String, so that %#v does not print the credentials either.
+func (b *basicAuth) GoString() string { return b.String() }
+
+// basicHeader is the Authorization header value of client_secret_basic.
+func basicHeader(id, secret string) string {
+	cred := url.QueryEscape(id) + ":" + url.QueryEscape(secret)
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(cred))
 }
 
 // postAuth is client_secret_post (RFC 6749 section 2.3.1).
@@ -96,7 +120,7 @@ func (c *Config) authMethodByName(name string) (ClientAuth, error) {
 	}
 	switch name {
 	case "", ClientSecretBasic:
-		return basicAuth{}, nil
+		return newBasicAuth(c.ClientID, c.ClientSecret), nil
 	case ClientSecretPost:
 		return postAuth{}, nil
 	case AuthNone:

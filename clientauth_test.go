@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -113,5 +114,34 @@ func TestNewSession_invalidConfig(t *testing.T) {
 	}
 	if _, err := NewSession(Config{ClientID: "c", TokenURL: "http://127.0.0.1:9/t", AuthURL: "http://[::1]/a"}); err != nil {
 		t.Errorf("loopback http: %v", err)
+	}
+}
+
+// TestClientAuth_movedURLIsChecked checks that the transport rule applies
+// to the URL client authentication leaves, not only to the token URL the
+// session checked once.
+func TestClientAuth_movedURLIsChecked(t *testing.T) {
+	t.Parallel()
+	srv := newFake(t, tokenJSON("a", "", 0))
+	move := ClientAuthFunc(func(_ context.Context, r *ClientAuthRequest) error {
+		r.URL.Host = "auth.example:80" // plain http, not loopback
+		return nil
+	})
+	s := mustSession(t, Config{TokenURL: srv.URL, ClientAuth: move})
+	if _, err := s.FetchToken(t.Context(), nil); !errors.Is(err, ErrInsecureTransport) {
+		t.Errorf("FetchToken() error = %v, want ErrInsecureTransport", err)
+	}
+	if srv.count.Load() != 0 {
+		t.Error("request sent to an insecure URL")
+	}
+}
+
+func TestClientAuth_basicHidesCredentials(t *testing.T) {
+	t.Parallel()
+	s := mustSession(t, Config{ClientID: "id", ClientSecret: "SECRET-CS"})
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if got := fmt.Sprintf(verb, s.auth); strings.Contains(got, "SECRET") || strings.Contains(got, base64.StdEncoding.EncodeToString([]byte("id:SECRET-CS"))) {
+			t.Errorf("Sprintf(%q, auth) = %q, shows the secret", verb, got)
+		}
 	}
 }

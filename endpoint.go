@@ -57,15 +57,26 @@ func (e *transportError) Unwrap() error { return e.err }
 func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error) {
 	ctx, cancel := wire.WithDefaultTimeout(ctx, s.cfg.EndpointTimeout)
 	defer cancel()
-	u, err := url.Parse(c.url)
+	known := s.tokenEndpoint.is(c.url)
+	raw := c.url
+	if known {
+		raw = "" // parsed already: copied into req.URL below
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, raw, nil)
 	if err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: %w", c.endpoint, err)
 	}
-	ar := &ClientAuthRequest{
-		ClientID: s.cfg.ClientID, ClientSecret: s.cfg.ClientSecret,
-		Endpoint: c.endpoint, TokenURL: s.cfg.TokenURL, URL: u,
-		Header: http.Header{"Accept": {"application/json"}}, Form: c.form,
+	if known {
+		*req.URL = s.tokenEndpoint.u
 	}
+	pr := &postRequest{accept: [1]string{"application/json"}, contentType: [1]string{formContentType}}
+	ar := &pr.ar
+	*ar = ClientAuthRequest{
+		ClientID: s.cfg.ClientID, ClientSecret: s.cfg.ClientSecret,
+		Endpoint: c.endpoint, TokenURL: s.cfg.TokenURL, URL: req.URL,
+		Header: req.Header, Form: c.form,
+	}
+	ar.Header["Accept"] = pr.accept[:]
 	if ar.TokenURL == "" {
 		ar.TokenURL = c.url
 	}
@@ -74,18 +85,12 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 			return nil, fmt.Errorf("oauthkit: %s endpoint: client authentication: %w", c.endpoint, err)
 		}
 	}
-	if err := checkURLTransport(ar.URL, s.cfg.InsecureAllowHTTP); err != nil {
+	if err := s.checkEndpointTransport(ar.URL); err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: %w", c.endpoint, err)
 	}
-	var body io.Reader
 	if len(ar.Form) > 0 {
-		body = strings.NewReader(ar.Form.Encode())
-		ar.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	// Build from the parsed URL: no second parse of the same string.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "/", body)
-	if err != nil {
-		return nil, fmt.Errorf("oauthkit: %s endpoint: %w", c.endpoint, err)
+		setFormBody(req, ar.Form.Encode())
+		ar.Header["Content-Type"] = pr.contentType[:]
 	}
 	req.URL, req.Host = ar.URL, ar.URL.Host
 	req.Header = ar.Header
@@ -97,6 +102,69 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 	}
 	return s.send(req, c)
 }
+
+// knownEndpoint is an endpoint URL parsed, and checked for transport
+// security, once per session instead of once per request.
+type knownEndpoint struct {
+	raw string
+	u   url.URL
+	err error // checkURLTransport(u)
+}
+
+// newKnownEndpoint parses raw; an unparsable or empty raw is not known,
+// and each request reports its problem.
+func newKnownEndpoint(raw string, allowHTTP bool) knownEndpoint {
+	u, err := url.Parse(raw)
+	if raw == "" || err != nil {
+		return knownEndpoint{}
+	}
+	return knownEndpoint{raw: raw, u: *u, err: checkURLTransport(u, allowHTTP)}
+}
+
+// is reports whether raw is the known endpoint.
+func (e *knownEndpoint) is(raw string) bool { return e.raw != "" && raw == e.raw }
+
+// checkEndpointTransport is checkURLTransport, with the verdict on the
+// token endpoint made once: client authentication usually leaves the URL
+// as it was.
+func (s *Session) checkEndpointTransport(u *url.URL) error {
+	if e := &s.tokenEndpoint; e.raw != "" && *u == e.u {
+		return e.err
+	}
+	return checkURLTransport(u, s.cfg.InsecureAllowHTTP)
+}
+
+// formContentType is the media type of form-encoded bodies.
+const formContentType = "application/x-www-form-urlencoded"
+
+// postRequest is, in one allocation, what post hands to client
+// authentication and the values of the headers it starts with. Each
+// value slice has its own backing array, so appending to one copies it.
+type postRequest struct {
+	ar          ClientAuthRequest
+	accept      [1]string
+	contentType [1]string
+}
+
+// setFormBody makes enc the body of req, which can be sent again (on a
+// redirect or retry by the transport).
+func setFormBody(req *http.Request, enc string) {
+	req.Body, req.ContentLength = newFormBody(enc), int64(len(enc))
+	req.GetBody = func() (io.ReadCloser, error) { return newFormBody(enc), nil }
+}
+
+// formBody is a form-encoded request body: a reader and its Close in one
+// value.
+type formBody struct{ strings.Reader }
+
+func newFormBody(enc string) *formBody {
+	b := new(formBody)
+	b.Reset(enc)
+	return b
+}
+
+// Close does nothing: the body is in memory.
+func (*formBody) Close() error { return nil }
 
 // send sends an endpoint request without following redirects: the
 // request carries client credentials or a grant, and a redirect would
@@ -117,7 +185,7 @@ func (s *Session) send(req *http.Request, c endpointCall) (*rawResponse, error) 
 	if err := runResponseHooks(c.respHooks, resp); err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: response hook: %w", c.endpoint, err)
 	}
-	body, err := wire.ReadBody(resp.Body, wire.MaxBody)
+	body, err := wire.ReadSized(resp.Body, resp.ContentLength, wire.MaxBody)
 	if errors.Is(err, wire.ErrTooLarge) {
 		return nil, &ResponseError{Endpoint: c.endpoint, StatusCode: resp.StatusCode,
 			ContentType: resp.Header.Get("Content-Type"), Err: ErrResponseTooLarge}

@@ -46,6 +46,20 @@ type authURLFunc func(*authURLParams)
 
 func (f authURLFunc) applyAuthURL(p *authURLParams) { f(p) }
 
+// tokenParamsOf applies opts to zero parameters. Without options it
+// allocates nothing: the parameters of an option call live on the heap,
+// since an option may keep a pointer to them.
+func tokenParamsOf(opts []TokenOption) tokenParams {
+	if len(opts) == 0 {
+		return tokenParams{}
+	}
+	p := new(tokenParams)
+	for _, o := range opts {
+		o.applyToken(p)
+	}
+	return *p
+}
+
 type tokenFunc func(*tokenParams)
 
 func (f tokenFunc) applyToken(p *tokenParams) { f(p) }

@@ -26,10 +26,11 @@ type flight struct {
 }
 
 // renewal remembers how to fetch a new token when there is no refresh
-// token (a client-credentials session).
+// token (a client-credentials session): the grant and the parameters its
+// options gave. A nil grant: nothing to remember.
 type renewal struct {
 	grant Grant
-	opts  []TokenOption
+	p     tokenParams
 }
 
 // plan is what a flight does.
@@ -170,12 +171,8 @@ func (s *Session) renewPlan(cur *tokenState) *plan {
 		return nil
 	case cur.tok.RefreshToken != "":
 		return &plan{old: cur, grant: RefreshToken(cur.tok.RefreshToken), refreshToken: cur.tok.RefreshToken}
-	case s.renew != nil:
-		pl := &plan{old: cur, grant: s.renew.grant}
-		for _, o := range s.renew.opts {
-			o.applyToken(&pl.p)
-		}
-		return pl
+	case s.renew.grant != nil:
+		return &plan{old: cur, grant: s.renew.grant, p: s.renew.p}
 	case s.cfg.Grant != nil:
 		return &plan{old: cur, grant: s.cfg.Grant}
 	}

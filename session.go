@@ -36,7 +36,7 @@ type Session struct {
 
 	mu       sync.Mutex // guards flight, renew, failures, retryAt and pending
 	flight   *flight    // the renewal in progress, if any
-	renew    *renewal   // how to renew a token without a refresh token
+	renew    renewal    // how to renew a token without a refresh token
 	failures int        // flights failed in a row
 	retryAt  time.Time  // no automatic retry for a still-valid token before this
 	pending  *pending   // a token Config.Store could not save
@@ -44,6 +44,8 @@ type Session struct {
 	hc clientOnce // the authorizing HTTP client
 
 	dpop *dpop.Prover // nil without Config.DPoP
+
+	tokenEndpoint knownEndpoint // Config.TokenURL, parsed and checked once
 }
 
 // tokenState is an immutable snapshot of the current token with what
@@ -93,6 +95,7 @@ func NewSession(cfg Config) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{cfg: cfg, auth: auth, client: cfg.HTTPClient, log: cfg.Logger, leeway: cfg.Leeway}
+	s.tokenEndpoint = newKnownEndpoint(cfg.TokenURL, cfg.InsecureAllowHTTP)
 	if s.client == nil {
 		s.client = http.DefaultClient
 	}
@@ -286,17 +289,14 @@ func (s *Session) FetchToken(ctx context.Context, grant Grant, opts ...TokenOpti
 	if grant == nil {
 		grant = ClientCredentials()
 	}
-	var p tokenParams
-	for _, o := range opts {
-		o.applyToken(&p)
-	}
+	p := tokenParamsOf(opts)
 	tok, gt, err := s.requestToken(ctx, grant, &p, nil)
 	if err != nil {
 		return nil, err
 	}
 	if gt == GrantTypeClientCredentials {
 		s.mu.Lock()
-		s.renew = &renewal{grant: grant, opts: slices.Clone(opts)}
+		s.renew = renewal{grant: grant, p: p}
 		s.mu.Unlock()
 	}
 	s.store(tok)
@@ -363,7 +363,9 @@ func (s *Session) requestToken(ctx context.Context, grant Grant, p *tokenParams,
 	if old != nil {
 		keepOld(tok, old)
 	}
-	s.log.DebugContext(ctx, "oauthkit: token issued", "grant_type", gt, "token", tok)
+	if s.log.Enabled(ctx, slog.LevelDebug) {
+		s.log.DebugContext(ctx, "oauthkit: token issued", "grant_type", gt, "token", tok)
+	}
 	return tok, gt, nil
 }
 

@@ -38,19 +38,42 @@ var ErrTooLarge = errors.New("body exceeds 1 MiB")
 
 // ReadBody reads at most limit bytes of r; a longer body is ErrTooLarge.
 func ReadBody(r io.Reader, limit int64) ([]byte, error) {
-	b, err := io.ReadAll(io.LimitReader(r, limit+1))
-	if err != nil {
-		return b, err
+	return ReadSized(r, -1, limit)
+}
+
+// ReadSized is ReadBody for a body announced as size bytes (negative:
+// unknown): its buffer starts at that size, so that a body of the size
+// it announced is read without growing or copying. The size is only a
+// hint; what r holds is read, up to limit.
+func ReadSized(r io.Reader, size, limit int64) ([]byte, error) {
+	if size <= 0 {
+		size = 512
 	}
-	if int64(len(b)) > limit {
-		return b[:limit], ErrTooLarge
+	b := make([]byte, 0, min(size, limit)+1) // +1: the final read sees EOF without growing
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if int64(len(b)) > limit {
+			return b[:limit], ErrTooLarge
+		}
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
 	}
-	return b, nil
 }
 
 // MediaType returns the media type of a Content-Type header, lowercased,
 // without parameters; "" when absent or malformed.
 func MediaType(contentType string) string {
+	if contentType == "application/json" {
+		return contentType // the usual answer, without parsing
+	}
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
 		return ""
