@@ -56,20 +56,32 @@ func plainToken(r *rawResponse) (*Token, bool) {
 	if r.status < 200 || r.status > 299 || wire.MediaType(r.header.Get("Content-Type")) != "application/json" {
 		return nil, false
 	}
-	if !plainKeys(r.body) {
+	if tok, ok := scanPlainToken(r.body); ok {
+		return tok, true
+	}
+	return unmarshalPlainToken(r.body)
+}
+
+// unmarshalPlainToken is plainToken with encoding/json, for the plain
+// answers scanPlainToken leaves to it (escapes in strings, expires_in as
+// a string or a float, and so on).
+func unmarshalPlainToken(body []byte) (*Token, bool) {
+	if !plainKeys(body) {
 		return nil, false
 	}
-	dec := json.NewDecoder(bytes.NewReader(r.body))
-	dec.DisallowUnknownFields()
+	// plainKeys admits only plainJSONToken's members, and Unmarshal
+	// refuses anything after the object.
 	var p plainJSONToken
-	if dec.Decode(&p) != nil || dec.More() {
+	if json.Unmarshal(body, &p) != nil {
 		return nil, false
 	}
 	tok := &Token{AccessToken: p.AccessToken, TokenType: p.TokenType, RefreshToken: p.RefreshToken, Scope: p.Scope, IDToken: p.IDToken}
 	if p.ExpiresIn != "" {
-		n, err := number(p.ExpiresIn)
+		n, err := p.ExpiresIn.Int64()
 		if err != nil {
-			return nil, false
+			if n, err = number(p.ExpiresIn); err != nil {
+				return nil, false
+			}
 		}
 		tok.ExpiresIn = clampExpiresIn(n)
 	}
@@ -91,19 +103,11 @@ func plainKeys(b []byte) bool {
 		case '[':
 			return false
 		case '"':
-			end := i + 1
-			for end < len(b) && b[end] != '"' {
-				if b[end] == '\\' {
-					if expectKey {
-						return false
-					}
-					end++
-				}
-				end++
-			}
+			end := stringEnd(b, i+1)
 			if expectKey {
-				bit := keyBit(b[i+1 : min(end, len(b))])
-				if bit == 0 || seen&bit != 0 {
+				key := b[i+1 : end]
+				bit := keyBit(key)
+				if bit == 0 || seen&bit != 0 || bytes.IndexByte(key, '\\') >= 0 {
 					return false
 				}
 				seen |= bit
@@ -115,20 +119,54 @@ func plainKeys(b []byte) bool {
 	return true
 }
 
+// stringEnd returns the index of the quote that ends the JSON string
+// whose contents start at b[i], or len(b) when it does not end.
+func stringEnd(b []byte, i int) int {
+	for {
+		q := bytes.IndexByte(b[i:], '"')
+		if q < 0 {
+			return len(b)
+		}
+		end := i + q
+		// The quote is escaped when an odd number of backslashes
+		// precede it.
+		bs := 0
+		for j := end - 1; j >= i && b[j] == '\\'; j-- {
+			bs++
+		}
+		if bs%2 == 0 {
+			return end
+		}
+		i = end + 1
+	}
+}
+
+// The bits of the members of plainJSONToken, for the sets of members seen.
+const (
+	bitAccessToken uint8 = 1 << iota
+	bitTokenType
+	bitRefreshToken
+	bitExpiresIn
+	bitScope
+	bitIDToken
+)
+
+// keyBit is the bit of the member named k, 0 when it is not one of
+// plainJSONToken's.
 func keyBit(k []byte) uint8 {
 	switch string(k) {
 	case fieldAccessToken:
-		return 1
+		return bitAccessToken
 	case fieldTokenType:
-		return 2
+		return bitTokenType
 	case fieldRefreshToken:
-		return 4
+		return bitRefreshToken
 	case fieldExpiresIn:
-		return 8
+		return bitExpiresIn
 	case fieldScope:
-		return 16
+		return bitScope
 	case fieldIDToken:
-		return 32
+		return bitIDToken
 	}
 	return 0
 }

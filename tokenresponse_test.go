@@ -127,7 +127,7 @@ func TestError_Error(t *testing.T) {
 	}
 }
 
-func TestPlainToken_fallsBackOnOddKeys(t *testing.T) {
+func TestPlainToken_keys(t *testing.T) {
 	t.Parallel()
 	for _, body := range []string{
 		`{"ACCESS_TOKEN":"a","token_type":"bearer"}`,
@@ -141,9 +141,20 @@ func TestPlainToken_fallsBackOnOddKeys(t *testing.T) {
 			t.Errorf("plainToken(%s) = %+v, want the general path", body, tok)
 		}
 	}
-	r := &rawResponse{status: 200, header: http.Header{"Content-Type": {"application/json; charset=utf-8"}},
-		body: []byte(`{"access_token":"a\"b","token_type":"Bearer","expires_in":"60","scope":"x, y"}`)}
-	if tok, ok := plainToken(r); !ok || tok.AccessToken != `a"b` || tok.ExpiresIn != 60 || tok.Scope != "x, y" {
-		t.Errorf("plainToken = %+v, %v", tok, ok)
+	for _, tt := range []struct {
+		body, ct      string
+		access, scope string
+		expiresIn     int64
+	}{
+		{`{"access_token":"a\"b","token_type":"Bearer","expires_in":"60","scope":"x, y"}`, "application/json; charset=utf-8", `a"b`, "x, y", 60},
+		// Escaped backslashes before a closing quote end the string.
+		{`{"access_token":"a\\","token_type":"Bearer","scope":"s"}`, "application/json", `a\`, "s", 0},
+		{`{"access_token":"a\\\"\\","token_type":"Bearer","scope":"\"x\""}`, "application/json", `a\"\`, `"x"`, 0},
+		{`{"access_token":"a","token_type":"Bearer","expires_in":3600.0}`, "application/json", "a", "", 3600},
+	} {
+		r := &rawResponse{status: 200, header: http.Header{"Content-Type": {tt.ct}}, body: []byte(tt.body)}
+		if tok, ok := plainToken(r); !ok || tok.AccessToken != tt.access || tok.ExpiresIn != tt.expiresIn || tok.Scope != tt.scope {
+			t.Errorf("plainToken(%s) = %+v, %v; want access token %q, scope %q, expires_in %d", tt.body, tok, ok, tt.access, tt.scope, tt.expiresIn)
+		}
 	}
 }
