@@ -46,6 +46,7 @@ func TestRevokeIntrospect_stdin(t *testing.T) {
 		{"revoke empty argument", "", []string{"revoke", "-p", "p", ""}},
 		{"introspect empty stdin", "", []string{"introspect", "-p", "p", "-"}},
 		{"introspect blank argument", "", []string{"introspect", "-p", "p", "  "}},
+		{"jwt decode empty stdin", "", []string{"jwt", "decode", "-"}},
 	}
 	before := f.srv.RequestCount(oauthtest.RevocationEndpoint) + f.srv.RequestCount(oauthtest.IntrospectionEndpoint)
 	for _, tt := range tests {

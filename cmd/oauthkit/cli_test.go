@@ -18,11 +18,15 @@ import (
 	"github.com/oauthkit/oauthkit/oauthtest"
 )
 
-// newServer starts an oauthtest server with a short device interval.
-func newServer(t *testing.T) *oauthtest.Server {
+// newServer starts an oauthtest server with a short device interval,
+// after edit (if any) configured it further.
+func newServer(t *testing.T, edit ...func(*oauthtest.Server)) *oauthtest.Server {
 	t.Helper()
 	srv := oauthtest.NewUnstartedServer()
 	srv.DeviceInterval = time.Second
+	for _, e := range edit {
+		e(srv)
+	}
 	srv.Start()
 	t.Cleanup(srv.Close)
 	return srv
@@ -36,9 +40,9 @@ type fixture struct {
 	env    map[string]string
 }
 
-func newFixture(t *testing.T, c oauthtest.Client) *fixture {
+func newFixture(t *testing.T, c oauthtest.Client, edit ...func(*oauthtest.Server)) *fixture {
 	t.Helper()
-	srv := newServer(t)
+	srv := newServer(t, edit...)
 	c = srv.RegisterClient(c)
 	return &fixture{srv: srv, client: c, env: map[string]string{
 		"OAUTHKIT_CLIENT_SECRET": c.Secret,
@@ -244,7 +248,7 @@ func TestErrors(t *testing.T) {
 		{"unknown command", nil, []string{"frobnicate"}, exitUsage, "unknown command"},
 		{"bad output", nil, []string{"demo", "-o", "yaml"}, exitUsage, "--output"},
 		{"bad grant", f.env, append(cc(f.srv.TokenURL()), "--grant", "magic"), exitUsage, "--grant"},
-		{"no profile", f.env, []string{"token", "-p", "nope"}, exitUsage, "log in with --profile nope"},
+		{"no profile", f.env, []string{"token", "-p", "nope"}, exitUsage, "log in first with oauthkit login -p nope"},
 		{"insecure", f.env, cc("http://auth.example/token"), exitUsage, "insecure transport"},
 		{"bad jwt", nil, []string{"jwt", "decode", "not-a-jwt"}, exitUsage, "decoding the JWT"},
 	}
@@ -266,12 +270,7 @@ func TestErrors(t *testing.T) {
 
 func TestLogin_deviceCodeExpires(t *testing.T) {
 	t.Parallel()
-	srv := oauthtest.NewUnstartedServer()
-	srv.DeviceInterval, srv.DeviceCodeTTL = time.Second, 500*time.Millisecond
-	srv.Start()
-	t.Cleanup(srv.Close)
-	c := srv.RegisterClient(oauthtest.Client{})
-	f := &fixture{srv: srv, client: c, env: map[string]string{"OAUTHKIT_CONFIG_DIR": t.TempDir(), "OAUTHKIT_CLIENT_SECRET": c.Secret}}
+	f := newFixture(t, oauthtest.Client{}, func(srv *oauthtest.Server) { srv.DeviceCodeTTL = 500 * time.Millisecond })
 	// --timeout bounds each exchange, not the wait for the user.
 	r := f.run(t, append([]string{"login", "--grant", "device_code", "--timeout", "100ms"}, f.endpoints()...)...)
 	if r.code != exitAuth || !strings.Contains(r.stderr, "expired") {

@@ -187,15 +187,14 @@ func TestExitCodes_readmeMatchesHelp(t *testing.T) {
 	}
 }
 
+// rotating makes a server rotate refresh tokens (and revoke the grant
+// when a rotated one comes again).
+func rotating(srv *oauthtest.Server) { srv.RotateRefreshTokens = true }
+
 func TestInterrupt(t *testing.T) {
 	t.Parallel()
-	srv := oauthtest.NewUnstartedServer()
-	srv.DeviceInterval, srv.RotateRefreshTokens = time.Second, true
-	srv.Start()
-	t.Cleanup(srv.Close)
-	c := srv.RegisterClient(oauthtest.Client{})
-	f := &fixture{srv: srv, client: c, env: map[string]string{"OAUTHKIT_CONFIG_DIR": t.TempDir(),
-		"OAUTHKIT_CLIENT_SECRET": c.Secret, "OAUTHKIT_PASSWORD": oauthtest.DefaultUser().Password}}
+	f := newFixture(t, oauthtest.Client{}, rotating)
+	srv := f.srv
 	f.login(t, "p")
 	files := func() [][]byte {
 		var out [][]byte
@@ -265,13 +264,8 @@ func runBackgroundContext(t *testing.T, ctx context.Context, env map[string]stri
 // refresh, and the others print the token it saved.
 func TestToken_concurrentRenewal(t *testing.T) {
 	t.Parallel()
-	srv := oauthtest.NewUnstartedServer()
-	srv.RotateRefreshTokens = true
-	srv.Start()
-	t.Cleanup(srv.Close)
-	c := srv.RegisterClient(oauthtest.Client{})
-	f := &fixture{srv: srv, client: c, env: map[string]string{"OAUTHKIT_CONFIG_DIR": t.TempDir(),
-		"OAUTHKIT_CLIENT_SECRET": c.Secret, "OAUTHKIT_PASSWORD": oauthtest.DefaultUser().Password}}
+	f := newFixture(t, oauthtest.Client{}, rotating)
+	srv := f.srv
 	f.login(t, "p")
 	f.expireToken(t, "p")
 	before := srv.RequestCount(oauthtest.TokenEndpoint)

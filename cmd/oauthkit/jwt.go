@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -72,7 +71,13 @@ func (a *app) newJWTDecodeCmd() *cobra.Command {
 		Long:    jwtDecodeLong,
 		Example: jwtDecodeExample,
 		Args:    exactArgs(1),
-		RunE:    func(cmd *cobra.Command, args []string) error { return a.decodeJWT(cmd.Context(), args[0], jf) },
+		RunE: func(cmd *cobra.Command, args []string) error {
+			token, err := a.tokenArg(args)
+			if err != nil {
+				return err
+			}
+			return a.decodeJWT(cmd.Context(), token, jf)
+		},
 	}
 	cmd.Flags().StringVar(&jf.verify, "verify", "", "JWKS URL or key file to verify the signature with")
 	cmd.Flags().StringArrayVar(&jf.algs, "alg", nil, "allowed signature algorithm (repeatable)")
@@ -80,14 +85,6 @@ func (a *app) newJWTDecodeCmd() *cobra.Command {
 }
 
 func (a *app) decodeJWT(ctx context.Context, token string, jf *jwtFlags) error {
-	if token == "-" {
-		b, err := io.ReadAll(io.LimitReader(a.stdin, 1<<20))
-		if err != nil {
-			return err
-		}
-		token = string(b)
-	}
-	token = strings.TrimSpace(token)
 	h, payload, err := jose.UnsafeDecode(token)
 	if err != nil {
 		return usageError{fmt.Errorf("decoding the JWT: %w", err)}

@@ -66,6 +66,7 @@ their first characters unless --show-secrets is given.
 
 Environment:
   OAUTHKIT_CLIENT_SECRET       client secret, instead of a prompt
+  OAUTHKIT_PASSWORD            the password grant's password, instead of a prompt
   OAUTHKIT_CONFIG_DIR          directory of profiles and tokens
   OAUTHKIT_INSECURE_TRANSPORT  set to 1 to allow plain http to non-loopback
                                hosts (development servers only)

@@ -68,7 +68,11 @@ func (s store) read(kind, name string, v any) error {
 	file := s.path(kind, name)
 	b, err := os.ReadFile(file)
 	if errors.Is(err, fs.ErrNotExist) {
-		return usageError{fmt.Errorf("profile %q: %w (log in with --profile %s first)", name, errNoProfile, name)}
+		login := "oauthkit login -p " + name
+		if name == "default" {
+			login = "oauthkit login, or give -p NAME"
+		}
+		return usageError{fmt.Errorf("profile %q: %w (log in first with %s)", name, errNoProfile, login)}
 	}
 	if err != nil {
 		return localError{err}
