@@ -128,7 +128,8 @@ func saveScreenshot(t *testing.T, tab context.Context) {
 	}
 	dir := filepath.Join(os.TempDir(), "oauthkit-browser-tests")
 	file := filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())+".png")
-	if err := os.MkdirAll(dir, 0o755); err == nil {
+	err = os.MkdirAll(dir, 0o755)
+	if err == nil {
 		err = os.WriteFile(file, png, 0o644)
 	}
 	if err != nil {
