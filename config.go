@@ -55,13 +55,17 @@ type TokenPlacement int
 const (
 	// TokenInHeader sends "Authorization: Bearer <token>", the default.
 	TokenInHeader TokenPlacement = iota
-	// TokenInBody sends access_token in a form-encoded body (RFC 6750
-	// section 2.2), for odd providers.
+	// TokenInBody sends access_token in the form-encoded body (RFC 6750
+	// section 2.2), for odd providers. Only requests that carry such a
+	// body can: a GET, or a body of another type, fails with
+	// [ErrNoFormBody] and nothing is sent.
 	TokenInBody
-	// TokenInQuery sends access_token in the query (RFC 6750 section 2.3),
-	// for odd providers. Query strings end up in logs: avoid it.
-	TokenInQuery
 )
+
+// There is no placement in the query: RFC 9700 section 4.3.2 says the
+// access token must not be sent there, where it ends up in logs and
+// Referer headers. For a provider that insists, a Hooks.ProtectedRequest
+// hook can move the token (see the Hooks example).
 
 // Config is the plain-data configuration of a [Session]. [NewSession]
 // validates it once and copies what it keeps; the caller's value is never
@@ -324,6 +328,9 @@ func (c *Config) validate() error {
 	}
 	if err := c.checkMTLS(); err != nil {
 		errs = append(errs, err)
+	}
+	if c.TokenPlacement != TokenInHeader && c.TokenPlacement != TokenInBody {
+		bad("unknown token placement %d", c.TokenPlacement)
 	}
 	switch c.PKCE {
 	case "", PKCES256, PKCEPlain, PKCEDisabled:

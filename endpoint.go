@@ -94,7 +94,11 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 	}
 	req.URL, req.Host = ar.URL, ar.URL.Host
 	req.Header = ar.Header
+	before := req.Body
 	if err := runRequestHooks(c.reqHooks, req); err != nil {
+		return nil, fmt.Errorf("oauthkit: %s endpoint: request hook: %w", c.endpoint, err)
+	}
+	if err := syncBody(req, before); err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: request hook: %w", c.endpoint, err)
 	}
 	if c.dpop && s.dpop != nil {

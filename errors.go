@@ -56,6 +56,11 @@ var (
 	// ErrInvalidConfig is wrapped by every error [NewSession] returns for a
 	// bad [Config].
 	ErrInvalidConfig = errors.New("oauthkit: invalid config")
+	// ErrNoFormBody means a protected request cannot carry the token in
+	// its body, as [TokenInBody] asks: its method is GET (or another
+	// without body semantics) or its body is not form-encoded (RFC 6750
+	// section 2.2). Nothing is sent.
+	ErrNoFormBody = errors.New("oauthkit: token in body needs a form body")
 	// ErrRedirect means an endpoint answered with a redirect that was not
 	// followed. The token, revocation, introspection and device
 	// authorization endpoints receive client credentials and grants, for

@@ -336,11 +336,11 @@ func (s *Session) requestToken(ctx context.Context, grant Grant, p *tokenParams,
 	if err != nil {
 		return nil, gt, err
 	}
-	hooks := s.cfg.Hooks.AccessTokenResponse
+	call := endpointCall{endpoint: endpointToken, url: tokenURL, form: form, auth: auth, respHooks: s.cfg.Hooks.AccessTokenResponse, dpop: true}
 	if gt == GrantTypeRefreshToken {
-		hooks = s.cfg.Hooks.RefreshTokenResponse
+		call.reqHooks, call.respHooks = s.cfg.Hooks.RefreshTokenRequest, s.cfg.Hooks.RefreshTokenResponse
 	}
-	raw, err := s.post(ctx, endpointCall{endpoint: endpointToken, url: tokenURL, form: form, auth: auth, respHooks: hooks, dpop: true})
+	raw, err := s.post(ctx, call)
 	if err != nil {
 		return nil, gt, err
 	}

@@ -37,13 +37,28 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		// Never hand the token to another host a server redirects to.
 		return t.base().RoundTrip(req)
 	}
-	st, err := s.tokenFor(req.Context())
+	// Without DPoP every token goes where TokenPlacement says, so the
+	// request is checked before anything is sent. A DPoP-bound token
+	// always goes in the header (RFC 9449 section 7.1): with DPoP the
+	// check waits for the token.
+	var form url.Values
+	var st *tokenState
+	var err error
+	if s.dpop == nil {
+		form, err = s.bodyForm(req)
+	}
+	if err == nil {
+		st, err = s.tokenFor(req.Context())
+	}
+	if err == nil && s.dpop != nil && !st.proof {
+		form, err = s.bodyForm(req)
+	}
 	if err == nil {
 		err = checkURLTransport(req.URL, s.cfg.InsecureAllowHTTP)
 	}
 	var r2 *http.Request
 	if err == nil {
-		r2, err = s.authorize(req, st)
+		r2, err = s.authorize(req, st, form)
 	}
 	if err != nil {
 		if req.Body != nil {
@@ -67,10 +82,11 @@ func (t *Transport) base() http.RoundTripper {
 	return http.DefaultTransport
 }
 
-// authorize returns a shallow copy of req carrying the token. Only what is
-// changed is copied: the header map always, the URL and body when the
-// placement or hooks need them.
-func (s *Session) authorize(req *http.Request, st *tokenState) (*http.Request, error) {
+// authorize returns a shallow copy of req carrying the token: in the
+// Authorization header, or added to form (see bodyForm) as the new body.
+// Only what is changed is copied: the header map always, the URL when
+// hooks may change it.
+func (s *Session) authorize(req *http.Request, st *tokenState, form url.Values) (*http.Request, error) {
 	if st.authz == nil {
 		return nil, fmt.Errorf("oauthkit: protected request: token type %q: %w", st.tok.TokenType, ErrUnsupportedTokenType)
 	}
@@ -82,59 +98,56 @@ func (s *Session) authorize(req *http.Request, st *tokenState) (*http.Request, e
 	if r2.Header == nil {
 		r2.Header = make(http.Header, 1)
 	}
-	placement := s.cfg.TokenPlacement
-	if st.proof {
-		placement = TokenInHeader // RFC 9449 section 7.1
-	}
-	needURL := placement == TokenInQuery || len(s.cfg.Hooks.ProtectedRequest) > 0
-	if needURL {
+	if len(s.cfg.Hooks.ProtectedRequest) > 0 {
 		u := *req.URL
 		r2.URL = &u
 	}
-	switch placement {
-	case TokenInQuery:
-		q := r2.URL.Query()
-		q.Set("access_token", st.tok.AccessToken)
-		r2.URL.RawQuery = q.Encode()
-	case TokenInBody:
-		if err := formWithToken(r2, st.tok.AccessToken); err != nil {
-			return nil, err
-		}
-	default:
+	if form != nil {
+		form.Set("access_token", st.tok.AccessToken)
+		setBody(r2, []byte(form.Encode()))
+	} else {
 		r2.Header["Authorization"] = st.authz
 	}
+	body := r2.Body
 	if err := runRequestHooks(s.cfg.Hooks.ProtectedRequest, r2); err != nil {
+		return nil, fmt.Errorf("oauthkit: protected request hook: %w", err)
+	}
+	if err := syncBody(r2, body); err != nil {
 		return nil, fmt.Errorf("oauthkit: protected request hook: %w", err)
 	}
 	return r2, nil
 }
 
-// formWithToken adds access_token to a form-encoded body (RFC 6750
-// section 2.2), reading the original body.
-func formWithToken(r *http.Request, token string) error {
-	var form url.Values
-	if r.Body != nil && r.Body != http.NoBody {
-		if ct := wire.MediaType(r.Header.Get("Content-Type")); ct != "application/x-www-form-urlencoded" {
-			return fmt.Errorf("oauthkit: token in body needs a form body, not %q", ct)
-		}
-		b, err := wire.ReadBody(r.Body, wire.MaxBody)
-		r.Body.Close()
-		if err != nil {
-			return fmt.Errorf("oauthkit: reading request body: %w", err)
-		}
-		if form, err = url.ParseQuery(string(b)); err != nil {
-			return fmt.Errorf("oauthkit: parsing request body: %w", err)
-		}
-	} else {
-		form = url.Values{}
+// bodyForm returns, for Config.TokenPlacement TokenInBody, the form of
+// req's body, read and closed, to which the token is added. It refuses,
+// before anything is sent (a renewal included), a request that cannot
+// carry the token there. It returns nil for header placement.
+func (s *Session) bodyForm(req *http.Request) (url.Values, error) {
+	if s.cfg.TokenPlacement != TokenInBody {
+		return nil, nil
 	}
-	form.Set("access_token", token)
-	enc := form.Encode()
-	r.Body = io.NopCloser(strings.NewReader(enc))
-	r.ContentLength = int64(len(enc))
-	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(enc)), nil }
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	return nil
+	// RFC 6750 section 2.2: a method with body semantics, never GET, and
+	// an application/x-www-form-urlencoded body.
+	switch req.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace, http.MethodConnect:
+		return nil, fmt.Errorf("%w: method %s", ErrNoFormBody, cmpOr(req.Method, http.MethodGet))
+	}
+	if ct := req.Header.Get("Content-Type"); wire.MediaType(ct) != "application/x-www-form-urlencoded" {
+		return nil, fmt.Errorf("%w: content type %q", ErrNoFormBody, ct)
+	}
+	if req.Body == nil || req.Body == http.NoBody {
+		return url.Values{}, nil
+	}
+	b, err := wire.ReadBody(req.Body, wire.MaxBody)
+	req.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("oauthkit: reading request body: %w", err)
+	}
+	form, err := url.ParseQuery(string(b))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrNoFormBody, err)
+	}
+	return form, nil
 }
 
 // clientOnce caches the session's authorizing client.

@@ -23,11 +23,6 @@ func TestTransport_authorizes(t *testing.T) {
 				t.Errorf("Authorization = %q", got)
 			}
 		}},
-		{name: "query", placement: TokenInQuery, method: "GET", check: func(t *testing.T, r recorded) {
-			if r.URL.Query().Get("access_token") != "tok" || r.URL.Query().Get("keep") != "1" || r.Header.Get("Authorization") != "" {
-				t.Errorf("url = %v header = %v", r.URL, r.Header)
-			}
-		}},
 		{name: "body", placement: TokenInBody, method: "POST", body: "a=b", check: func(t *testing.T, r recorded) {
 			if r.Form.Get("access_token") != "tok" || r.Form.Get("a") != "b" {
 				t.Errorf("form = %v", r.Form)
