@@ -152,8 +152,7 @@ func TestHooks_refreshTokenRequest(t *testing.T) {
 // GetBody consistent, so a same-origin 307 re-sends the new body.
 func TestHooks_protectedRequestBody(t *testing.T) {
 	t.Parallel()
-	var final *fakeServer
-	final = newFake(t, func(w http.ResponseWriter, r *http.Request) {
+	final := newFake(t, func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/first" {
 			http.Redirect(w, r, "/second", http.StatusTemporaryRedirect)
 		}
