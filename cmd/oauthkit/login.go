@@ -31,6 +31,8 @@ type loginFlags struct {
 	username  string
 	// wait is how long the browser login waits for the browser.
 	wait time.Duration
+	// front are --par, --request-object and --response-mode.
+	front frontFlags
 }
 
 const loginExample = `  # GitHub: browser login (OAuth app whose callback is http://127.0.0.1:8400/callback)
@@ -94,6 +96,13 @@ With --issuer and no --scope, the scope is openid. --audience (Auth0),
 parameters to the authorization, device and token requests, renewals
 included.
 
+--par pushes the authorization request to the provider first (RFC 9126);
+without it the request is pushed only when the provider's metadata
+requires it. --request-object sends the request as a signed request object
+(RFC 9101), signed with --key-file or the client secret. --response-mode
+jwt (or query.jwt, form_post.jwt) asks for a signed response (JARM), which
+is verified with the provider's keys before the code is redeemed.
+
 Each exchange with the server is bounded by --timeout; the browser login
 waits for the browser up to --wait, the device flow until its code expires.
 
@@ -128,6 +137,7 @@ func (a *app) newLoginCmd() *cobra.Command {
 	f.StringVar(&lf.username, "username", "", "resource owner's name for the password grant")
 	f.StringVar(&lf.cf.p.Subject, "subject", "", "sub of the jwt-bearer assertion (its iss is the client id)")
 	f.DurationVar(&lf.wait, "wait", 5*time.Minute, "how long the browser login waits for the browser to come back (the device flow waits until its code expires)")
+	lf.front.register(f)
 	cmd.Annotations = map[string]string{ownTimeout: "yes"}
 	return cmd
 }
@@ -146,6 +156,9 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err := a.askSecret(p, grant); err != nil {
 		return err
 	}
+	if err := lf.front.check(p, grant); err != nil {
+		return err
+	}
 	dctx, cancel := a.bounded(ctx)
 	defer cancel()
 	if p.Issuer != "" {
@@ -161,6 +174,9 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 		return err
 	}
 	if cfg.Store, err = a.tokenStore(lf.cf.profile); err != nil {
+		return err
+	}
+	if err := lf.front.configure(&cfg); err != nil {
 		return err
 	}
 	s, err := oauthkit.NewSession(cfg)

@@ -17,11 +17,14 @@ func (a *app) loginCode(ctx context.Context, s *oauthkit.Session, lf *loginFlags
 		return nil, err
 	}
 	defer lb.close()
-	ar, err := s.AuthorizationURL(append([]oauthkit.AuthURLOption{oauthkit.WithRedirectURL(lb.redirect)}, p.authOptions()...)...)
+	actx, cancel := a.bounded(ctx)
+	ar, err := lf.front.authorize(actx, s, append([]oauthkit.AuthURLOption{oauthkit.WithRedirectURL(lb.redirect)}, p.authOptions()...))
+	cancel()
 	if err != nil {
 		return nil, tried(err, "building the authorization URL")
 	}
 	lb.expect(ar.State)
+	lb.jwt.Store(strings.HasSuffix(ar.ResponseMode, "jwt"))
 	if lf.noBrowser || openBrowser(ar.URL) != nil {
 		fmt.Fprintf(a.stderr, "Open this URL in your browser:\n\n  %s\n\n", ar.URL)
 	} else {

@@ -31,8 +31,9 @@ type callback struct {
 // loopback receives the authorization response on a loopback redirect
 // URI (RFC 8252 section 7.3): http://127.0.0.1:PORT/callback.
 //
-// Only the provider's answer to this login ends the wait: a request whose
-// state is not the login's (a stale tab, a bare GET, another program on the
+// Only the provider's answer to this login ends the wait (a JWT-secured
+// response, whose state is inside it, is taken to the session to verify):
+// a request whose state is not the login's (a stale tab, a bare GET, another program on the
 // port) or that carries neither code nor error gets a 400 page, and the
 // listener keeps waiting.
 type loopback struct {
@@ -43,6 +44,8 @@ type loopback struct {
 	// state is the state of the authorization request in progress; set
 	// it before the browser opens.
 	state atomic.Pointer[string]
+	// jwt says the login asked for a JWT-secured response (JARM).
+	jwt atomic.Bool
 }
 
 // listenLoopback listens on 127.0.0.1:port; port 0 picks a free one.
@@ -58,6 +61,7 @@ func listenLoopback(port int) (*loopback, error) {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+loopbackPath, lb.handle)
+	mux.HandleFunc("POST "+loopbackPath, lb.handle) // response_mode=form_post
 	lb.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = lb.srv.Serve(ln) }()
 	return lb, nil
@@ -70,6 +74,9 @@ func (lb *loopback) expect(state string) { lb.state.Store(&state) }
 // progress: its state, and a code or an error.
 func (lb *loopback) belongs(q url.Values) bool {
 	want := lb.state.Load()
+	if want != nil && *want != "" && lb.jwt.Load() && jarmResponse(q) {
+		return true
+	}
 	if want == nil || *want == "" || len(q["state"]) != 1 {
 		return false
 	}
@@ -82,14 +89,15 @@ func (lb *loopback) belongs(q url.Values) bool {
 func (lb *loopback) handle(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
-	if !lb.belongs(r.URL.Query()) {
+	q := callbackParams(r)
+	if !lb.belongs(q) {
 		w.WriteHeader(http.StatusBadRequest)
 		fmt.Fprintf(w, page, "Not this login", "This page is not the answer to the login in progress "+
 			"(its state is wrong or missing). The terminal is still waiting: finish the login in the tab it opened, "+
 			"or start it again.")
 		return
 	}
-	cb := callback{url: lb.redirect + "?" + r.URL.RawQuery, reply: make(chan error, 1)}
+	cb := callback{url: lb.redirect + "?" + q.Encode(), reply: make(chan error, 1)}
 	select {
 	case lb.got <- cb:
 	case <-r.Context().Done():
