@@ -54,6 +54,7 @@ var (
 	tokenURL, apiURL string
 	jsonFile         []byte // a service-account key file
 	tokenKey         []byte // 32 random bytes that encrypt stored tokens
+	userToken        string // the access token a user's request came with
 )
 
 // db stores tokens.
@@ -84,6 +85,8 @@ var readmeImports = map[string]string{
 	"oauthkit":     "github.com/oauthkit/oauthkit",
 	"oidc":         "github.com/oauthkit/oauthkit/oidc",
 	"jose":         "github.com/oauthkit/oauthkit/jose",
+	"dpop":         "github.com/oauthkit/oauthkit/dpop",
+	"tls":          "crypto/tls",
 	"assertion":    "github.com/oauthkit/oauthkit/assertion",
 	"oauthtest":    "github.com/oauthkit/oauthkit/oauthtest",
 	"registration": "github.com/oauthkit/oauthkit/registration",

@@ -106,14 +106,15 @@ func (s *Signer) signature(input []byte) ([]byte, error) {
 	h.Write(input)
 	switch k := s.key.(type) {
 	case *ecdsa.PrivateKey:
-		// RFC 7518 section 3.4: R and S as fixed-size big-endian octets.
-		r, ss, err := ecdsa.Sign(rand.Reader, k, h.Sum(nil))
+		der, err := ecdsa.SignASN1(rand.Reader, k, h.Sum(nil))
 		if err != nil {
 			return nil, errorf(ErrKeyTypeMismatch, "sign: %v", err)
 		}
-		out := make([]byte, 2*s.alg.size)
-		r.FillBytes(out[:s.alg.size])
-		ss.FillBytes(out[s.alg.size:])
+		// RFC 7518 section 3.4: R and S as fixed-size big-endian octets.
+		out, ok := rawECDSA(der, s.alg.size)
+		if !ok {
+			return nil, errorf(ErrKeyTypeMismatch, "sign: malformed signature")
+		}
 		return out, nil
 	case *rsa.PrivateKey:
 		var (
@@ -136,4 +137,30 @@ func (s *Signer) signature(input []byte) ([]byte, error) {
 		return m.Sum(nil), nil
 	}
 	return nil, errorf(ErrUnsupportedKeyType, "%s", keyTypeName(s.key))
+}
+
+// rawECDSA turns the DER signature SEQUENCE { INTEGER r, INTEGER s }
+// (RFC 3279 section 2.2.3), as crypto/ecdsa makes it, into R || S, each
+// size bytes; the inverse of ecdsaDER.
+func rawECDSA(der []byte, size int) ([]byte, bool) {
+	if len(der) < 2 || der[0] != 0x30 {
+		return nil, false
+	}
+	body := der[2:]
+	if der[1] == 0x81 && len(der) > 2 {
+		body = der[3:]
+	}
+	out := make([]byte, 2*size)
+	for i := range 2 {
+		if len(body) < 2 || body[0] != 0x02 || int(body[1]) > len(body)-2 {
+			return nil, false
+		}
+		v := trimZeros(body[2 : 2+int(body[1])])
+		if len(v) > size {
+			return nil, false
+		}
+		copy(out[(i+1)*size-len(v):], v)
+		body = body[2+int(body[1]):]
+	}
+	return out, len(body) == 0
 }

@@ -182,3 +182,38 @@ func TestKey_PublicJWK(t *testing.T) {
 		t.Errorf("PublicJWK(secret) = %v; want %v", err, ErrUnsupportedKeyType)
 	}
 }
+
+// TestRawECDSA: rawECDSA undoes ecdsaDER for values with leading zeros
+// and with the high bit set, and refuses what is not a signature.
+func TestRawECDSA(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ r, s []byte }{
+		{[]byte{1}, []byte{2}},
+		{[]byte{0x80, 1}, []byte{0xff, 0xff}},
+		{append(make([]byte, 31), 7), append([]byte{0x90}, make([]byte, 31)...)},
+	} {
+		der, ok := ecdsaDER(nil, tc.r, tc.s)
+		if !ok {
+			t.Fatal("ecdsaDER refused")
+		}
+		got, ok := rawECDSA(der, 32)
+		if !ok {
+			t.Fatalf("rawECDSA(%x) refused", der)
+		}
+		want := make([]byte, 64)
+		r, s := trimZeros(tc.r), trimZeros(tc.s)
+		copy(want[32-len(r):32], r)
+		copy(want[64-len(s):], s)
+		if string(got) != string(want) {
+			t.Errorf("rawECDSA(%x) = %x; want %x", der, got, want)
+		}
+	}
+	for _, bad := range [][]byte{nil, {0x31, 0}, {0x30, 3, 2, 5, 1}, {0x30, 6, 2, 1, 1, 2, 1, 1, 0}} {
+		if _, ok := rawECDSA(bad, 32); ok {
+			t.Errorf("rawECDSA(%x) accepted", bad)
+		}
+	}
+	if _, ok := rawECDSA([]byte{0x30, 0x25, 2, 33, 1}, 32); ok {
+		t.Error("an integer longer than the size was accepted")
+	}
+}
