@@ -8,6 +8,9 @@
 //   - BenchmarkTransport: the per-request cost of the authenticating
 //     [net/http.RoundTripper] over a canned base transport, with a valid
 //     token.
+//   - BenchmarkDPoP: the same request with a DPoP-bound token (a proof
+//     per request) next to a bearer token, per key type, with the proof
+//     and a bare signature alone.
 //   - BenchmarkRefreshStorm: one thousand goroutines calling through the
 //     transport while the token endpoint (a loopback server) takes 20 ms,
 //     with the token expired or only due (inside the refresh leeway).

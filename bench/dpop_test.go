@@ -132,3 +132,26 @@ func BenchmarkDPoP(b *testing.B) {
 type rawJSON []byte
 
 func (r rawJSON) MarshalJSON() ([]byte, error) { return r, nil }
+
+// TestDPoPTransport: the benchmarked DPoP transport sends the DPoP scheme
+// and a proof for the request that its own key verifies.
+func TestDPoPTransport(t *testing.T) {
+	for _, k := range dpopKeys(t) {
+		rec := &recordingTransport{cannedTransport: *newCannedTransport()}
+		if _, err := newDPoPTransport(t, rec, k.key).RoundTrip(newAPIRequest(t)); err != nil {
+			t.Fatal(err)
+		}
+		if len(rec.reqs) != 1 {
+			t.Fatalf("%s: %d requests sent; want 1", k.alg, len(rec.reqs))
+		}
+		sent := rec.reqs[0]
+		if got := sent.Header.Get("Authorization"); got != "DPoP "+accessToken {
+			t.Errorf("%s: Authorization = %q", k.alg, got)
+		}
+		pub := k.key.Public()
+		if _, err := jose.Verify(t.Context(), sent.Header.Get("DPoP"), &jose.KeySet{Keys: []*jose.Key{pub}},
+			jose.VerifyOptions{Algorithms: []string{k.alg}}); err != nil {
+			t.Errorf("%s: proof does not verify: %v", k.alg, err)
+		}
+	}
+}

@@ -68,19 +68,7 @@ func TestProvider_Config_mtlsAliases(t *testing.T) {
 
 	// A login over mTLS: the certificate-bound token reaches userinfo at
 	// its alias, through the provider's client and through the session.
-	s, err := oauthkit.NewSession(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ar, err := s.AuthorizationURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cb, err := srv.Authorize(t.Context(), ar.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := s.ExchangeAuthorizationResponse(t.Context(), cb, *ar)
+	s, tok, err := sessionLogin(t, srv, cfg)
 	if err != nil {
 		t.Fatalf("exchange over mTLS: %v", err)
 	}
@@ -124,19 +112,7 @@ func TestProvider_SessionUserInfo_dpop(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := oauthkit.NewSession(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ar, err := s.AuthorizationURL()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cb, err := srv.Authorize(t.Context(), ar.URL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tok, err := s.ExchangeAuthorizationResponse(t.Context(), cb, *ar)
+	s, tok, err := sessionLogin(t, srv, cfg)
 	if err != nil || tok.TokenType != "DPoP" {
 		t.Fatalf("exchange = %v, %v; want a DPoP token", tok, err)
 	}
@@ -159,4 +135,23 @@ func TestMetadata_mtlsAliasesLiberal(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"issuer":"https://op.example","mtls_endpoint_aliases":"nope"}`), &m); err != nil {
 		t.Errorf("aliases of the wrong type refused the document: %v", err)
 	}
+}
+
+// sessionLogin makes a session of cfg and logs in with it at srv.
+func sessionLogin(t *testing.T, srv *oauthtest.Server, cfg oauthkit.Config) (*oauthkit.Session, *oauthkit.Token, error) {
+	t.Helper()
+	s, err := oauthkit.NewSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, err := s.AuthorizationURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := srv.Authorize(t.Context(), ar.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := s.ExchangeAuthorizationResponse(t.Context(), cb, *ar)
+	return s, tok, err
 }
