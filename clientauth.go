@@ -35,9 +35,12 @@ func (f ClientAuthFunc) AuthenticateClient(ctx context.Context, r *ClientAuthReq
 type ClientAuthRequest struct {
 	// ClientID and ClientSecret are the session's client credentials.
 	ClientID, ClientSecret string
-	// Endpoint names the endpoint: "token", "revocation", "introspection"
-	// or "device authorization".
+	// Endpoint names the endpoint: "token", "revocation", "introspection",
+	// "device authorization" or "pushed authorization".
 	Endpoint string
+	// Method is the HTTP method of the request, "POST" for every endpoint
+	// the session calls today.
+	Method string
 	// TokenURL is the session's token endpoint, the audience of client
 	// assertions (RFC 7523 section 3).
 	TokenURL string
@@ -106,6 +109,20 @@ func (noneAuth) AuthenticateClient(_ context.Context, r *ClientAuthRequest) erro
 	return nil
 }
 
+// defaultAuthMethod is the method of an empty Config.AuthMethod:
+// client_secret_basic with a secret; private_key_jwt with a key and no
+// secret; none (a public client, Authlib's default) with neither, rather
+// than Basic credentials with an empty password.
+func (c *Config) defaultAuthMethod() string {
+	switch {
+	case c.ClientSecret != "":
+		return ClientSecretBasic
+	case c.ClientKey != nil:
+		return PrivateKeyJWT
+	}
+	return AuthNone
+}
+
 // authMethod resolves the configured method by name.
 func (c *Config) authMethod() (ClientAuth, error) {
 	if c.ClientAuth != nil {
@@ -118,8 +135,11 @@ func (c *Config) authMethodByName(name string) (ClientAuth, error) {
 	if m, ok := c.AuthMethods[name]; ok && m != nil {
 		return m, nil
 	}
+	if name == "" {
+		name = c.defaultAuthMethod()
+	}
 	switch name {
-	case "", ClientSecretBasic:
+	case ClientSecretBasic:
 		return newBasicAuth(c.ClientID, c.ClientSecret), nil
 	case ClientSecretPost:
 		return postAuth{}, nil

@@ -21,7 +21,8 @@ const defaultAssertionLifetime = 2 * time.Minute
 // 2.2, OpenID Connect Core section 9): client_secret_jwt when Key is nil
 // (an HMAC over the client secret), private_key_jwt otherwise. Each
 // request gets a fresh assertion with iss = sub = the client id, aud = the
-// token endpoint, a unique jti, iat and a short exp.
+// token endpoint, a unique jti (unless Claims gives one), iat and a short
+// exp.
 //
 // Select it by name with [Config.AuthMethod] ([ClientSecretJWT] or
 // [PrivateKeyJWT] with [Config.ClientKey]), or register or pass a
@@ -41,7 +42,10 @@ type JWTAuth struct {
 	Lifetime time.Duration
 	// Header adds members to the JWS header.
 	Header map[string]any
-	// Claims adds claims to the assertion.
+	// Claims adds claims to the assertion. A "jti" given here is kept, as
+	// Authlib keeps it; a server that detects replays then refuses the
+	// second request with it. Without one, each assertion gets a random
+	// jti.
 	Claims map[string]any
 	// Now is the clock. Nil: time.Now.
 	Now func() time.Time
@@ -65,7 +69,9 @@ func (a *JWTAuth) AuthenticateClient(_ context.Context, r *ClientAuthRequest) er
 	claims["iss"] = r.ClientID
 	claims["sub"] = r.ClientID
 	claims["aud"] = cmpOr(a.Audience, r.TokenURL)
-	claims["jti"] = rand.Text()
+	if _, ok := claims["jti"]; !ok {
+		claims["jti"] = rand.Text()
+	}
 	claims["iat"] = now.Unix()
 	claims["exp"] = now.Add(cmpDur(a.Lifetime, defaultAssertionLifetime)).Unix()
 	jwt, err := jose.Sign(key, alg, a.Header, claims)

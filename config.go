@@ -18,11 +18,13 @@ import (
 // OpenID Connect Core section 9, for [Config.AuthMethod].
 const (
 	// ClientSecretBasic sends the client id and secret in an HTTP Basic
-	// Authorization header (RFC 6749 section 2.3.1). It is the default.
+	// Authorization header (RFC 6749 section 2.3.1). It is the default
+	// for a client with a secret.
 	ClientSecretBasic = "client_secret_basic"
 	// ClientSecretPost sends the client id and secret in the request body.
 	ClientSecretPost = "client_secret_post"
-	// AuthNone sends only the client id: a public client.
+	// AuthNone sends only the client id: a public client. It is the
+	// default for a client with neither a secret nor a key.
 	AuthNone = "none"
 	// ClientSecretJWT authenticates with a JWT signed by the client secret
 	// (RFC 7523 section 2.2, HS256 unless [Config.ClientAssertionAlg]).
@@ -112,11 +114,13 @@ type Config struct {
 	// without iss is rejected. It needs Issuer.
 	RequireIssuerParameter bool
 
-	// AuthMethod names the client authentication method: ClientSecretBasic
-	// (zero value), ClientSecretPost, AuthNone, ClientSecretJWT,
-	// PrivateKeyJWT, the mTLS methods TLSClientAuth and
-	// SelfSignedTLSClientAuth (with an HTTPClient that presents the
-	// certificate, see MTLSClient), or a name registered in AuthMethods.
+	// AuthMethod names the client authentication method: ClientSecretBasic,
+	// ClientSecretPost, AuthNone, ClientSecretJWT, PrivateKeyJWT, the mTLS
+	// methods TLSClientAuth and SelfSignedTLSClientAuth (with an HTTPClient
+	// that presents the certificate, see MTLSClient), or a name registered
+	// in AuthMethods. Zero: ClientSecretBasic when ClientSecret is set,
+	// else PrivateKeyJWT when ClientKey is, else AuthNone (a public
+	// client, as in Authlib).
 	AuthMethod string
 	// AuthMethods registers custom client authentication methods by name,
 	// for selection by AuthMethod (Authlib's register_client_auth_method).

@@ -73,7 +73,7 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 	ar := &pr.ar
 	*ar = ClientAuthRequest{
 		ClientID: s.cfg.ClientID, ClientSecret: s.cfg.ClientSecret,
-		Endpoint: c.endpoint, TokenURL: s.cfg.TokenURL, URL: req.URL,
+		Endpoint: c.endpoint, Method: req.Method, TokenURL: s.cfg.TokenURL, URL: req.URL,
 		Header: req.Header, Form: c.form,
 	}
 	ar.Header["Accept"] = pr.accept[:]

@@ -43,7 +43,9 @@ type Config struct {
 	// item 3).
 	Audience string
 	// Claims are extra claims, e.g. Google's "scope". They cannot replace
-	// iss, sub, aud, iat, exp or jti.
+	// iss, sub, aud, iat or exp. A "jti" given here is kept (as Authlib
+	// keeps it), so every assertion carries the same one; without one,
+	// each gets a random jti.
 	Claims map[string]any
 	// Key signs the assertion. Required.
 	Key *jose.Key
@@ -57,6 +59,10 @@ type Config struct {
 	// Lifetime is how long an assertion is valid. Zero means one hour, the
 	// most allowed.
 	Lifetime time.Duration
+	// Leeway is how long before the token expires the session fetches a
+	// new one (Authlib's leeway); see [oauthkit.Config.Leeway]. Zero: 60
+	// seconds. Negative: only once it has expired.
+	Leeway time.Duration
 
 	// ClientID and ClientSecret authenticate the client, for servers that
 	// want client authentication on top of the assertion. Zero: the token
@@ -128,7 +134,8 @@ func redact(s string) string {
 
 // JWTBearer returns the JWT-bearer grant of cfg (RFC 7523 section 2.1).
 // Every TokenParams call signs a fresh assertion: iss, sub (when set),
-// aud, iat, exp, a random jti, and the extra claims. An unusable cfg makes
+// aud, iat, exp, a random jti unless the claims give one, and the extra
+// claims. An unusable cfg makes
 // TokenParams fail; [NewSession] reports it at once.
 func JWTBearer(cfg Config) oauthkit.Grant {
 	cfg.Claims = maps.Clone(cfg.Claims)
@@ -177,7 +184,9 @@ func (g *jwtBearer) sign() (string, error) {
 	claims["aud"] = cmpOr(c.Audience, c.TokenURL)
 	claims["iat"] = now.Unix()
 	claims["exp"] = now.Add(lifetime).Unix()
-	claims["jti"] = rand.Text()
+	if _, ok := claims["jti"]; !ok {
+		claims["jti"] = rand.Text()
+	}
 	alg, _ := c.Header["alg"].(string)
 	raw, err := jose.Sign(c.Key, alg, c.Header, claims)
 	if err != nil {
@@ -211,6 +220,7 @@ func NewSession(cfg Config) (*oauthkit.Session, error) {
 		TokenURL:          cfg.TokenURL,
 		Scopes:            slices.Clone(cfg.Scopes),
 		Grant:             JWTBearer(cfg),
+		Leeway:            cfg.Leeway,
 		HTTPClient:        cfg.HTTPClient,
 		Now:               cfg.Now,
 		InsecureAllowHTTP: cfg.InsecureAllowHTTP,
