@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/oauthtest"
@@ -32,7 +33,7 @@ func demoSteps() []demoStep {
 		{"automatic refresh", stepAutoRefresh},
 		{"on token update", stepOnTokenUpdate},
 		{"failed refresh keeps old token", stepFailedRefresh},
-	}, append(extraDemoSteps(), oidcDemoSteps()...)...)
+	}, slices.Concat(extraDemoSteps(), oidcDemoSteps(), frontChannelDemoSteps())...)
 }
 
 // browse plays the user's browser: it opens the authorization URL and

@@ -135,13 +135,19 @@ func tokenState(tok *oauthkit.Token, grant string, now time.Time) string {
 
 const logoutLong = `logout revokes the profile's refresh token (or access token) when the
 profile has a revocation endpoint, then deletes the profile and its token.
-If revocation fails the profile is kept, unless --force.
+If revocation fails the profile is kept, unless --force. With
+--end-session it also logs the user out at the provider (OpenID Connect
+RP-Initiated Logout): the browser opens the provider's end-session URL,
+with the profile's ID token as the hint (--no-browser prints it).
 
 Without a revocation endpoint (GitHub, for one) only the local copy is
 deleted; the token stays valid at the server until it expires or is
 revoked there.`
 
-const logoutExample = `  # GitHub: deletes the profile (revoke the token in GitHub's settings)
+const logoutExample = `  # Keycloak: revoke, log out at the provider in the browser, delete
+  oauthkit logout -p kc --end-session
+
+  # GitHub: deletes the profile (revoke the token in GitHub's settings)
   oauthkit logout -p gh
 
   # Google, Okta or Keycloak: revokes, then deletes
@@ -153,25 +159,33 @@ const logoutExample = `  # GitHub: deletes the profile (revoke the token in GitH
 
 func (a *app) newLogoutCmd() *cobra.Command {
 	var name string
-	var force bool
+	var force, endSession, noBrowser bool
 	cmd := &cobra.Command{
 		Use:     "logout -p NAME",
 		Short:   "Revoke a profile's token and delete the profile",
 		Long:    logoutLong,
 		Example: logoutExample,
 		Args:    exactArgs(0),
-		RunE:    func(cmd *cobra.Command, _ []string) error { return a.runLogout(cmd.Context(), name, force) },
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.runLogout(cmd.Context(), name, force, endSession, noBrowser)
+		},
 	}
 	cmd.Flags().StringVarP(&name, "profile", "p", "", "profile to log out of")
 	cmd.Flags().BoolVar(&force, "force", false, "delete the profile even if revocation fails")
+	cmd.Flags().BoolVar(&endSession, "end-session", false, "also log out at the provider: open its end-session URL (RP-Initiated Logout) with the ID token as hint")
+	cmd.Flags().BoolVar(&noBrowser, "no-browser", false, "with --end-session, print the URL instead of opening a browser")
 	return cmd
 }
 
-func (a *app) runLogout(ctx context.Context, name string, force bool) error {
+func (a *app) runLogout(ctx context.Context, name string, force, endSession, noBrowser bool) error {
 	if name == "" {
 		return usageError{errors.New("logout needs -p NAME")}
 	}
 	c, err := a.connect(ctx, &clientFlags{profile: name})
+	idToken := ""
+	if err == nil && c.s.Token() != nil {
+		idToken = c.s.Token().IDToken // the end-session hint, before revocation clears the token
+	}
 	switch {
 	case errors.Is(err, errNoProfile):
 		return err
@@ -186,6 +200,11 @@ func (a *app) runLogout(ctx context.Context, name string, force bool) error {
 		}
 		if err == nil {
 			fmt.Fprintln(a.stderr, "Token revoked.")
+		}
+	}
+	if endSession && c != nil && c.s != nil {
+		if err := a.endSession(c, idToken, noBrowser); err != nil && !force {
+			return err
 		}
 	}
 	st, err := a.store()
