@@ -1,10 +1,6 @@
 package oauthkit
 
-import (
-	"bytes"
-	"math"
-	"unicode/utf8"
-)
+import "github.com/oauthkit/oauthkit/internal/jsonscan"
 
 // scanPlainToken reads the most common token answer without reflection: a
 // flat JSON object of the members of plainJSONToken, each at most once,
@@ -16,46 +12,47 @@ import (
 func scanPlainToken(b []byte) (*Token, bool) {
 	var tok Token
 	var seen uint8
-	i := skipSpace(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if i == len(b) || b[i] != '{' {
 		return nil, false
 	}
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return &tok, skipSpace(b, i+1) == len(b)
+		return &tok, jsonscan.SkipSpace(b, i+1) == len(b)
 	}
 	for {
-		key, next, ok := scanString(b, i)
-		bit := keyBit(key)
+		ks, ke, next, ok := jsonscan.String(b, i)
+		bit := keyBit(b[ks:ke])
 		if !ok || bit == 0 || seen&bit != 0 {
 			return nil, false
 		}
 		seen |= bit
-		i = skipSpace(b, next)
+		i = jsonscan.SkipSpace(b, next)
 		if i == len(b) || b[i] != ':' {
 			return nil, false
 		}
-		i = skipSpace(b, i+1)
+		i = jsonscan.SkipSpace(b, i+1)
 		if bit == bitExpiresIn {
-			tok.ExpiresIn, i, ok = scanInt(b, i)
+			tok.ExpiresIn, i, ok = jsonscan.Int(b, i)
+			tok.ExpiresIn = clampExpiresIn(tok.ExpiresIn)
 		} else {
-			var v []byte
-			v, i, ok = scanString(b, i)
-			*plainField(&tok, bit) = string(v)
+			var vs, ve int
+			vs, ve, i, ok = jsonscan.String(b, i)
+			*plainField(&tok, bit) = string(b[vs:ve])
 		}
 		if !ok {
 			return nil, false
 		}
-		i = skipSpace(b, i)
+		i = jsonscan.SkipSpace(b, i)
 		switch {
 		case i == len(b):
 			return nil, false
 		case b[i] == '}':
-			return &tok, skipSpace(b, i+1) == len(b)
+			return &tok, jsonscan.SkipSpace(b, i+1) == len(b)
 		case b[i] != ',':
 			return nil, false
 		}
-		i = skipSpace(b, i+1)
+		i = jsonscan.SkipSpace(b, i+1)
 	}
 }
 
@@ -73,77 +70,4 @@ func plainField(tok *Token, bit uint8) *string {
 		return &tok.Scope
 	}
 	return &tok.IDToken
-}
-
-// skipSpace returns the index of the first byte at or after i that is
-// not JSON whitespace.
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// scanString reads the JSON string at b[i] when it needs no decoding: no
-// escapes, no control characters, valid UTF-8. It returns its contents
-// and the index after its closing quote.
-func scanString(b []byte, i int) ([]byte, int, bool) {
-	if i == len(b) || b[i] != '"' {
-		return nil, i, false
-	}
-	n := bytes.IndexByte(b[i+1:], '"')
-	if n < 0 {
-		return nil, i, false
-	}
-	s := b[i+1 : i+1+n]
-	ascii := true
-	for _, c := range s {
-		if notPlain[c] {
-			if c < utf8.RuneSelf {
-				return nil, i, false // a control character or an escape
-			}
-			ascii = false
-		}
-	}
-	return s, i + n + 2, ascii || utf8.Valid(s)
-}
-
-// notPlain marks the bytes of a JSON string that scanString looks at
-// closely: control characters and the backslash, which it leaves to
-// encoding/json, and the bytes of non-ASCII characters, which must be
-// valid UTF-8.
-var notPlain = func() (t [256]bool) {
-	for c := range t {
-		t[c] = c < 0x20 || c == '\\' || c >= utf8.RuneSelf
-	}
-	return t
-}()
-
-// scanInt reads the JSON integer at b[i] (RFC 8259 section 6, without
-// fraction or exponent) and returns it, clamped as every expires_in is,
-// and the index after it. An integer that int64 cannot hold reports
-// false.
-func scanInt(b []byte, i int) (int64, int, bool) {
-	neg := i < len(b) && b[i] == '-'
-	if neg {
-		i++
-	}
-	digits := i
-	var n int64
-	for ; i < len(b) && b[i] >= '0' && b[i] <= '9'; i++ {
-		d := int64(b[i] - '0')
-		if n > (math.MaxInt64-d)/10 {
-			return 0, i, false
-		}
-		n = n*10 + d
-	}
-	switch {
-	case i == digits, b[digits] == '0' && i > digits+1:
-		return 0, i, false // no digits, or a leading zero
-	case i < len(b) && (b[i] == '.' || b[i] == 'e' || b[i] == 'E'):
-		return 0, i, false
-	case neg:
-		n = -n
-	}
-	return clampExpiresIn(n), i, true
 }

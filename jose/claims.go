@@ -6,6 +6,8 @@ import (
 	"strings"
 	"sync"
 	"unicode/utf8"
+
+	"github.com/oauthkit/oauthkit/internal/jsonscan"
 )
 
 // DecodeClaims decodes a JWT claims set (RFC 7519 section 4) into v, as
@@ -51,73 +53,29 @@ type member struct {
 // objectMembers returns the top-level members of the JSON object b, which
 // must be valid JSON.
 func objectMembers(b []byte) ([]member, error) {
-	i := skipSpace(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return nil, errorf(ErrMalformedToken, "not a JSON object")
 	}
 	var out []member
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	for i < len(b) && b[i] == '"' {
 		start := i
-		end := stringEnd(b, i)
+		end := jsonscan.StringEnd(b, i)
 		name, err := unquote(b[start:end])
 		if err != nil {
 			return nil, err
 		}
-		i = skipSpace(b, end)
-		i = skipSpace(b, i+1) // the colon
-		i = valueEnd(b, i)
+		i = jsonscan.SkipSpace(b, end)
+		i = jsonscan.SkipSpace(b, i+1) // the colon
+		i = jsonscan.ValueEnd(b, i)
 		out = append(out, member{name: name, start: start, end: i})
-		i = skipSpace(b, i)
+		i = jsonscan.SkipSpace(b, i)
 		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		}
 	}
 	return out, nil
-}
-
-// stringEnd returns the index just past the JSON string starting at b[i].
-func stringEnd(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(b)
-}
-
-// valueEnd returns the index just past the JSON value starting at b[i].
-func valueEnd(b []byte, i int) int {
-	if i >= len(b) {
-		return i
-	}
-	switch b[i] {
-	case '"':
-		return stringEnd(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				j = stringEnd(b, j) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return len(b)
-	}
-	j := i
-	for j < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[j])) {
-		j++
-	}
-	return j
 }
 
 // unquote returns the value of the JSON string literal q.

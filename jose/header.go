@@ -3,6 +3,8 @@ package jose
 import (
 	"encoding/json"
 	"unicode/utf8"
+
+	"github.com/oauthkit/oauthkit/internal/jsonscan"
 )
 
 // decodeHeader decodes the JSON header and lifts out "alg", "kid" and "typ".
@@ -98,21 +100,21 @@ func decodeSimpleHeader(b []byte) (Header, bool) {
 // where the values of "alg", "kid" and "typ" are. It reports false on any
 // other member, a repeated member, or a value it does not take as is.
 func (sc *headerScan) scan(b []byte) bool {
-	i := skipSpace(b, 0)
+	i := jsonscan.SkipSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
 		return false
 	}
-	i = skipSpace(b, i+1)
+	i = jsonscan.SkipSpace(b, i+1)
 	for i < len(b) && b[i] == '"' {
 		ks, ke, ok := rawString(b, i)
 		if !ok {
 			return false
 		}
-		i = skipSpace(b, ke+1)
+		i = jsonscan.SkipSpace(b, ke+1)
 		if i >= len(b) || b[i] != ':' {
 			return false
 		}
-		i = skipSpace(b, i+1)
+		i = jsonscan.SkipSpace(b, i+1)
 		if i >= len(b) || b[i] != '"' {
 			return false // a non-string value: let the map path report it
 		}
@@ -120,12 +122,12 @@ func (sc *headerScan) scan(b []byte) bool {
 		if !ok || !utf8.Valid(b[vs:ve]) || !sc.record(string(b[ks:ke]), vs, ve) {
 			return false
 		}
-		i = skipSpace(b, ve+1)
+		i = jsonscan.SkipSpace(b, ve+1)
 		if i < len(b) && b[i] == ',' {
-			i = skipSpace(b, i+1)
+			i = jsonscan.SkipSpace(b, i+1)
 		}
 	}
-	return i < len(b) && b[i] == '}' && skipSpace(b, i+1) == len(b)
+	return i < len(b) && b[i] == '}' && jsonscan.SkipSpace(b, i+1) == len(b)
 }
 
 // record notes the value span of member name, reporting false for an
@@ -163,13 +165,4 @@ func rawString(b []byte, i int) (start, end int, ok bool) {
 		}
 	}
 	return 0, 0, false
-}
-
-// skipSpace returns the index of the first byte at or after i that is not
-// JSON whitespace.
-func skipSpace(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
 }
