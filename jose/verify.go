@@ -2,10 +2,13 @@ package jose
 
 import (
 	"context"
+	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/rsa"
+	"crypto/sha256"
+	"crypto/sha512"
 	"encoding/base64"
 	"slices"
 	"strings"
@@ -189,9 +192,8 @@ func verifySignature(a algorithm, key any, input, sig []byte) bool {
 		mac.Write(input)
 		return hmac.Equal(mac.Sum(nil), sig)
 	}
-	h := a.hash.New()
-	h.Write(input)
-	digest := h.Sum(make([]byte, 0, 64))
+	var buf [sha512.Size]byte
+	digest := digestOf(a.hash, input, buf[:0])
 	switch a.family {
 	case famRSA:
 		pub, ok := key.(*rsa.PublicKey)
@@ -213,6 +215,25 @@ func verifySignature(a algorithm, key any, input, sig []byte) bool {
 		return ok && ecdsa.VerifyASN1(pub, digest, asn1Sig)
 	}
 	return false
+}
+
+// digestOf appends the hash of input to buf: the SHA-2 hashes of JWS
+// without allocating, any other in a new slice.
+func digestOf(h crypto.Hash, input, buf []byte) []byte {
+	switch h {
+	case crypto.SHA256:
+		d := sha256.Sum256(input)
+		return append(buf, d[:]...)
+	case crypto.SHA384:
+		d := sha512.Sum384(input)
+		return append(buf, d[:]...)
+	case crypto.SHA512:
+		d := sha512.Sum512(input)
+		return append(buf, d[:]...)
+	}
+	hh := h.New()
+	hh.Write(input)
+	return hh.Sum(nil)
 }
 
 // verificationKey maps a private key to its public key; other keys are

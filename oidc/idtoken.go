@@ -191,15 +191,24 @@ func (d *numericDate) UnmarshalJSON(b []byte) error {
 		*d = numericDate{}
 		return nil
 	}
-	f, err := strconv.ParseFloat(string(b), 64)
+	nd, err := parseNumericDate(string(b))
+	if err != nil {
+		return err
+	}
+	*d = nd
+	return nil
+}
+
+// parseNumericDate reads the JSON number s as a NumericDate.
+func parseNumericDate(s string) (numericDate, error) {
+	f, err := strconv.ParseFloat(s, 64)
 	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
-		return errors.New("a date claim is not a number")
+		return numericDate{}, errors.New("a date claim is not a number")
 	}
 	// Clamp far-off values so that time arithmetic cannot overflow.
 	const limit = 1 << 40
 	f = max(min(f, limit), -limit)
-	*d = numericDate{sec: f, set: true}
-	return nil
+	return numericDate{sec: f, set: true}, nil
 }
 
 func (d numericDate) time() time.Time {

@@ -175,8 +175,14 @@ func ExpectSubject(sub string) VerifyOption {
 // It does not check acr or amr values; check them on the result.
 func (v *Verifier) Verify(ctx context.Context, raw string, opts ...VerifyOption) (*IDToken, error) {
 	var p verifyParams
-	for _, o := range opts {
-		o.applyVerify(&p)
+	if len(opts) > 0 {
+		// An option may keep the pointer it is given: only then do the
+		// parameters live on the heap.
+		q := new(verifyParams)
+		for _, o := range opts {
+			o.applyVerify(q)
+		}
+		p = *q
 	}
 	return v.verify(ctx, raw, &p)
 }
@@ -230,9 +236,13 @@ func (v *Verifier) verify(ctx context.Context, raw string, p *verifyParams) (*ID
 	}
 	var c idClaims
 	// Strictly: a claim given twice, or under another case ("AUD"),
-	// satisfies no check.
-	if err := jose.DecodeClaims(vt.Payload, &c); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrMalformedClaims, trimPrefix(err.Error()))
+	// satisfies no check. The scan reads the plain claims sets of most
+	// issuers; DecodeClaims decides on the others.
+	if !scanIDClaims(vt.Payload, &c) {
+		c = idClaims{}
+		if err := jose.DecodeClaims(vt.Payload, &c); err != nil {
+			return nil, fmt.Errorf("%w: %v", ErrMalformedClaims, trimPrefix(err.Error()))
+		}
 	}
 	tok := c.toIDToken(raw, vt.Payload)
 	if err := v.checkClaims(tok, &c, vt.Header.Algorithm, p); err != nil {
