@@ -47,7 +47,9 @@
 //
 // Return-to targets must be local paths ([SafeReturnTo]): "//host",
 // "/\host", schemes and control characters are refused, so the login
-// cannot be used as an open redirect. The state is compared in constant
+// cannot be used as an open redirect. A logout posted from another
+// site's page is refused ([ErrCrossOrigin]), so that no other site can
+// end the user's session. The state is compared in constant
 // time; the RFC 9207 iss parameter, the ID token (signature under an
 // algorithm allow-list, iss, aud, exp, nonce, ...) and the userinfo sub
 // are checked by the oauthkit and oidc packages. Plain http is refused

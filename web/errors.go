@@ -45,6 +45,10 @@ var (
 	// ErrLoginRequired is what [Login.RequireLogin] reports for an
 	// anonymous request it cannot redirect (not a GET or HEAD).
 	ErrLoginRequired = errors.New("web: login required")
+	// ErrCrossOrigin means a logout was posted from another site's page
+	// (cross-site request forgery) and was refused before the app's
+	// session was touched.
+	ErrCrossOrigin = errors.New("web: cross-origin request refused")
 )
 
 // idTokenErrors are the oidc sentinels of ID-token verification.
@@ -142,6 +146,7 @@ func reasonOf(err error) reason {
 		{ErrIDToken, reason{Code: "id_token", Message: "The provider's identity token could not be verified."}},
 		{ErrUnknownProvider, reason{Code: "unknown_provider", Message: "There is no such login provider."}},
 		{ErrLoginRequired, reason{Code: "login_required", Message: "Please log in first."}},
+		{ErrCrossOrigin, reason{Code: "cross_origin", Message: "This request did not come from this site's own pages."}},
 	} {
 		if errors.Is(err, c.err) {
 			return c.r

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -139,7 +140,15 @@ func (l *Login) resubmit(w http.ResponseWriter, r *http.Request) bool {
 // that has an end_session_endpoint, redirects there with
 // [Client.LogoutRedirect]; otherwise it redirects to the "next" form
 // value (a local path, "/" by default).
+//
+// A logout posted from another site's page (cross-site request forgery,
+// told by the browser's Sec-Fetch-Site and Origin headers) is refused
+// with [ErrCrossOrigin] before OnLogout runs.
 func (l *Login) Logout(w http.ResponseWriter, r *http.Request) {
+	if err := l.csrf.Check(r); err != nil {
+		l.fail(w, r, "logout", "", fmt.Errorf("%w: %v", ErrCrossOrigin, err))
+		return
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	returnTo := SafeReturnTo(r.FormValue("next"))
 	var out LoggedOut

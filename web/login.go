@@ -27,6 +27,7 @@ import (
 type Login struct {
 	cfg   Config
 	flows *flows
+	csrf  *http.CrossOriginProtection // guards Logout
 
 	mu      sync.RWMutex // guards clients and order
 	clients map[string]*Client
@@ -63,7 +64,14 @@ func NewLogin(cfg Config) (*Login, error) {
 		f.sealer = s
 	}
 	cfg.Keys = nil // the sealer has what it needs
-	return &Login{cfg: cfg, flows: f, clients: make(map[string]*Client)}, nil
+	// Browsers say where a POST comes from (Sec-Fetch-Site, Origin); the
+	// BaseURL's origin is the app's own even behind a proxy that
+	// rewrites Host.
+	csrf := http.NewCrossOriginProtection()
+	if u, err := url.Parse(cfg.BaseURL); err == nil {
+		_ = csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host) // validate checked the URL
+	}
+	return &Login{cfg: cfg, flows: f, csrf: csrf, clients: make(map[string]*Client)}, nil
 }
 
 // Register adds the provider p, the counterpart of Authlib's

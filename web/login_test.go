@@ -373,3 +373,60 @@ func mustURL(t *testing.T, s string) *url.URL {
 	}
 	return u
 }
+
+// A cross-site page must not be able to log the user out: a form posted
+// to /logout from another site is refused before OnLogout runs.
+func TestLogout_crossSite(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		headers map[string]string
+		refused bool
+	}{
+		{name: "cross-site", headers: map[string]string{"Sec-Fetch-Site": "cross-site"}, refused: true},
+		{name: "same-site other origin", headers: map[string]string{"Sec-Fetch-Site": "same-site"}, refused: true},
+		{name: "foreign origin", headers: map[string]string{"Origin": "https://evil.example"}, refused: true},
+		{name: "same-origin", headers: map[string]string{"Sec-Fetch-Site": "same-origin"}},
+		{name: "no browser headers", headers: nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			a := newApp(t, appOptions{})
+			b := newBrowser(t, a)
+			if got := b.get(a.srv.URL + "/login/op"); got.body != "home" {
+				t.Fatalf("login ended on %q", got.body)
+			}
+			b.stop = a.op.URL
+			req := b.newRequest(http.MethodPost, a.srv.URL+"/logout", url.Values{"next": {"/"}})
+			for k, v := range tc.headers {
+				req.Header.Set(k, v)
+			}
+			got := b.do(req)
+			_, loggedIn := cookieValue(b, a, "user")
+			if !tc.refused {
+				if got.status != http.StatusSeeOther || loggedIn {
+					t.Errorf("same-origin logout = %d, still logged in: %t; want 303 and logged out", got.status, loggedIn)
+				}
+				return
+			}
+			if got.status != http.StatusBadRequest || reason(got.body) != "cross_origin" || !errors.Is(a.lastError(), web.ErrCrossOrigin) {
+				t.Errorf("cross-site logout = %d %q, error %v; want 400 cross_origin", got.status, got.body, a.lastError())
+			}
+			if !loggedIn {
+				t.Error("a cross-site POST /logout ended the session")
+			}
+		})
+	}
+}
+
+// cookieValue returns the browser's cookie name for the app.
+func cookieValue(b *browser, a *app, name string) (string, bool) {
+	u, _ := url.Parse(a.srv.URL)
+	for _, c := range b.hc.Jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value, true
+		}
+	}
+	return "", false
+}
