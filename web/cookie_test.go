@@ -205,7 +205,7 @@ func TestCallback_formPostResubmit(t *testing.T) {
 	}
 	first := post(url.Values{"code": {"c"}, "state": {"S1"}, "x": {`"><script>`}})
 	body := first.Body.String()
-	if first.Code != http.StatusOK || !strings.Contains(body, `<form method="post" action="/callback/ex">`) ||
+	if first.Code != http.StatusOK || !strings.Contains(body, `<form method="post" action="https://app.example/callback/ex">`) ||
 		!strings.Contains(body, `name="oauthkit_resubmit" value="1"`) || !strings.Contains(body, `name="state" value="S1"`) {
 		t.Fatalf("form_post without its cookie = %d %q; want the resubmit page", first.Code, body)
 	}
@@ -232,5 +232,22 @@ func TestDefaultErrorHandler_escapes(t *testing.T) {
 	}
 	if ct := rec.Header().Get("Content-Type"); ct != "text/html; charset=utf-8" {
 		t.Errorf("Content-Type = %q", ct)
+	}
+}
+
+// The resubmit page posts to the registered redirect URI, never to a URL
+// made of the request: behind http.StripPrefix the request's path lacks
+// the BaseURL's prefix.
+func TestCallback_formPostResubmitTarget(t *testing.T) {
+	t.Parallel()
+	l := offlineLogin(t, "https://app.example/app", nil)
+	h := http.StripPrefix("/app", l.Handler())
+	form := url.Values{"code": {"c"}, "state": {"S1"}}
+	req := httptest.NewRequestWithContext(t.Context(), http.MethodPost, "https://app.example/app/callback/ex", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if body := rec.Body.String(); !strings.Contains(body, `<form method="post" action="https://app.example/app/callback/ex">`) {
+		t.Errorf("resubmit page under a path prefix = %d %q; want it to post to the redirect URI", rec.Code, body)
 	}
 }

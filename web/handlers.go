@@ -67,7 +67,7 @@ func (l *Login) Callback(w http.ResponseWriter, r *http.Request) {
 	name := c.name
 	if r.Method == http.MethodPost {
 		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-		if l.resubmit(w, r) {
+		if l.resubmit(w, r, c) {
 			return
 		}
 	}
@@ -103,9 +103,11 @@ var resubmitPage = template.Must(template.New("resubmit").Parse(`<!DOCTYPE html>
 `))
 
 // resubmit answers a form_post callback that came without its flow
-// cookie, once, with a page that posts its fields again from this site.
-// It reports whether it answered.
-func (l *Login) resubmit(w http.ResponseWriter, r *http.Request) bool {
+// cookie, once, with a page that posts its fields again from this site
+// to c's redirect URI (the registered one, where the provider posted;
+// nothing of the request decides where the fields go). It reports
+// whether it answered.
+func (l *Login) resubmit(w http.ResponseWriter, r *http.Request, c *Client) bool {
 	params, err := oauthkit.ParseCallbackRequest(r)
 	if err != nil {
 		return false // Exchange reports it
@@ -131,7 +133,7 @@ func (l *Login) resubmit(w http.ResponseWriter, r *http.Request) bool {
 	_ = resubmitPage.Execute(w, struct {
 		Action string
 		Fields map[string][]string
-	}{r.URL.EscapedPath(), fields})
+	}{c.cfg.RedirectURL, fields})
 	return true
 }
 
