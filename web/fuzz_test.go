@@ -9,7 +9,7 @@ import (
 )
 
 func FuzzSafeReturnTo(f *testing.F) {
-	for _, s := range []string{"/", "/profile?x=1", "//evil.example", `/\evil`, "/\t/evil", "https://e/", "/%2F/e", "/a/../b"} {
+	for _, s := range []string{"/", "/profile?x=1", "//evil.example", `/\evil`, "/\t/evil", "https://e/", "/%2F/e", "/%5Ce", "/%09/e", "/a/../b"} {
 		f.Add(s)
 	}
 	base, _ := url.Parse("https://app.example/dir/page")
@@ -20,10 +20,17 @@ func FuzzSafeReturnTo(f *testing.F) {
 		}
 		// As a browser would read it: tabs and newlines dropped,
 		// backslashes as slashes.
-		browser := strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/").Replace(got)
-		u, err := base.Parse(browser)
+		browser := strings.NewReplacer("\t", "", "\n", "", "\r", "", `\`, "/")
+		u, err := base.Parse(browser.Replace(got))
 		if err != nil || u.Host != "app.example" || u.Scheme != "https" {
 			t.Fatalf("SafeReturnTo(%q) = %q, which a browser resolves to %v", s, got, u)
+		}
+		// The same once a server or proxy unescapes the path.
+		path, _, _ := strings.Cut(got, "?")
+		if p, err := url.PathUnescape(path); err == nil {
+			if u, err := base.Parse(browser.Replace(p)); err == nil && u.Host != "app.example" {
+				t.Fatalf("SafeReturnTo(%q) = %q, which unescaped leaves for %v", s, got, u)
+			}
 		}
 	})
 }

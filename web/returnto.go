@@ -14,7 +14,8 @@ const maxReturnTo = 2048
 // starts with one "/" and has no scheme, no host, no backslash (browsers
 // read "/\evil.example" as "//evil.example"), no control characters or
 // spaces (browsers drop tabs and newlines, so "/\t/evil.example" would
-// become "//evil.example") and at most 2048 bytes.
+// become "//evil.example"), none of these percent-encoded at the start
+// ("/%5Cevil.example", "/%2F%2Fevil.example") and at most 2048 bytes.
 func SafeReturnTo(target string) string {
 	if isLocalPath(target) {
 		return target
@@ -38,7 +39,19 @@ func isLocalPath(s string) bool {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return false
 	}
-	// A path whose first segment decodes to nothing but slashes would be
-	// "//host" once a server or proxy unescapes it.
-	return !strings.HasPrefix(u.Path, "//")
+	// A path that decodes to "//host", "/\host" or "/<tab>/host" would
+	// leave the site once a server or proxy unescapes it.
+	return !strings.HasPrefix(strings.Map(browserView, u.Path), "//")
+}
+
+// browserView maps a character of a path as browsers read it: they drop
+// tabs and newlines and take a backslash for a slash (WHATWG URL).
+func browserView(r rune) rune {
+	switch r {
+	case '\t', '\n', '\r':
+		return -1
+	case '\\':
+		return '/'
+	}
+	return r
 }
