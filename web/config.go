@@ -3,13 +3,13 @@ package web
 import (
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
 	"time"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/jose"
 	"github.com/oauthkit/oauthkit/oidc"
 )
@@ -198,21 +198,18 @@ func validName(name string) bool {
 	return true
 }
 
-// checkTransport refuses plain http to hosts that are not loopback,
-// unless allowed.
+// checkTransport applies the module's one transport rule
+// ([secure.CheckTransport]: https, or http to a loopback host, unless
+// allowed) and reports a refusal as [oauthkit.ErrInsecureTransport].
 func checkTransport(raw string, allowHTTP bool) error {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return fmt.Errorf("%w: %q: %v", ErrInvalidConfig, raw, err)
 	}
-	if u.Scheme == "https" || allowHTTP {
-		return nil
+	if err := secure.CheckTransport(u, allowHTTP); err != nil {
+		return fmt.Errorf("%w: %v (InsecureAllowHTTP permits http)", oauthkit.ErrInsecureTransport, err)
 	}
-	h := u.Hostname()
-	if ip := net.ParseIP(h); u.Scheme == "http" && (h == "localhost" || strings.HasSuffix(h, ".localhost") || ip != nil && ip.IsLoopback()) {
-		return nil
-	}
-	return fmt.Errorf("%w: %q is neither https nor http to loopback (InsecureAllowHTTP permits it)", oauthkit.ErrInsecureTransport, raw)
+	return nil
 }
 
 func orDefault[T comparable](v, def T) T {

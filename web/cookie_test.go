@@ -170,6 +170,33 @@ func TestNewLogin_invalidConfig(t *testing.T) {
 	}
 }
 
+// Plain http is for loopback hosts only, by the module's one rule of
+// what loopback is (the one oauthkit.NewSession and oidc apply).
+func TestNewLogin_loopbackHTTP(t *testing.T) {
+	t.Parallel()
+	onLogin := func(http.ResponseWriter, *http.Request, *web.Result) (string, error) { return "", nil }
+	tests := []struct {
+		base string
+		ok   bool
+	}{
+		{"http://localhost:8080", true},
+		{"http://LOCALHOST:8080", true},
+		{"http://127.0.0.1:8080", true},
+		{"http://[::1]:8080", true},
+		{"http://[::ffff:127.0.0.1]:8080", true},
+		{"http://app.localhost:8080", false},
+		{"http://localhost.example", false},
+		{"http://127.0.0.1.example", false},
+		{"http://0.0.0.0:8080", false},
+	}
+	for _, tc := range tests {
+		_, err := web.NewLogin(web.Config{BaseURL: tc.base, OnLogin: onLogin, Keys: [][]byte{testKey}})
+		if tc.ok && err != nil || !tc.ok && !errors.Is(err, oauthkit.ErrInsecureTransport) {
+			t.Errorf("NewLogin(BaseURL %q) = %v; want accepted: %t", tc.base, err, tc.ok)
+		}
+	}
+}
+
 func TestRegister_invalid(t *testing.T) {
 	t.Parallel()
 	l := offlineLogin(t, "https://app.example", nil)
