@@ -168,6 +168,8 @@ type countingStore struct {
 	calls     atomic.Int32
 	fail      atomic.Bool
 	failSaves atomic.Int32 // Saves still to fail
+	// beforeAcquire, when set, runs once before the next Acquire.
+	beforeAcquire atomic.Pointer[func()]
 }
 
 var errDown = errors.New("store down")
@@ -188,6 +190,9 @@ func (c *countingStore) Load(ctx context.Context) (*oauthkit.Token, error) {
 }
 
 func (c *countingStore) Acquire(ctx context.Context) (oauthkit.Lease, error) {
+	if f := c.beforeAcquire.Swap(nil); f != nil {
+		(*f)()
+	}
 	if err := c.call(); err != nil {
 		return oauthkit.Lease{}, err
 	}
@@ -331,6 +336,37 @@ func TestSession_Store_renewsFromStoredToken(t *testing.T) {
 	}
 	if s := stored(t, e.mem); s.AccessToken != got.AccessToken {
 		t.Error("the renewed token was not saved")
+	}
+}
+
+// Another holder renews the token between a session's Load and its
+// Acquire: under the lease, the session reads the store again, finds the
+// new token and uses it, renewing nothing.
+func TestSession_Store_renewedBeforeAcquire(t *testing.T) {
+	t.Parallel()
+	e := newStoreEnv(t)
+	cs := &countingStore{TokenStore: e.mem}
+	e.store = cs
+	a, b := e.session(t, nil), e.session(t, nil)
+	e.login(t, a)
+	e.expire()
+	var renewed *oauthkit.Token
+	other := func() {
+		var err error
+		if renewed, err = b.Refresh(t.Context()); err != nil {
+			t.Errorf("the other holder's Refresh() error = %v", err)
+		}
+	}
+	cs.beforeAcquire.Store(&other)
+	got, err := a.ValidToken(t.Context())
+	if err != nil {
+		t.Fatalf("ValidToken() error = %v", err)
+	}
+	if renewed == nil || got.AccessToken != renewed.AccessToken {
+		t.Errorf("ValidToken() = %v; want the token the other holder saved", got)
+	}
+	if n := e.grants("refresh_token"); n != 1 {
+		t.Errorf("%d refreshes, want 1 (the other holder's)", n)
 	}
 }
 
