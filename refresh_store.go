@@ -22,10 +22,11 @@ type pending struct {
 }
 
 // executeShared carries pl out through Config.Store: it takes the lease
-// (or adopts the token another holder saves meanwhile), re-reads the
-// stored token, renews only if that one is due (or pl is an explicit
-// Refresh), saves the new token, reports it to OnTokenUpdate, and
-// releases the lease.
+// (or adopts the token another holder saves meanwhile), renews under it
+// (renewLeased), releases it, and then reports the new token to
+// OnTokenUpdate: the token is in the store by then, so waiters need not
+// wait for the report, and the report gets the renewal's context, not
+// one that ends at the lease deadline.
 func (s *Session) executeShared(ctx context.Context, pl *plan) (*tokenState, error) {
 	l, stored, err := s.lease(ctx, pl.manual)
 	if err != nil {
@@ -34,22 +35,40 @@ func (s *Session) executeShared(ctx context.Context, pl *plan) (*tokenState, err
 	if l.IsZero() {
 		return s.newState(stored, nil), nil // renewed by another holder
 	}
-	defer s.release(ctx, l)
-	// Stop renewing at the lease deadline: past it, another holder may
-	// have taken over.
+	tok, next, err := s.renewLeased(ctx, l, stored, pl)
+	s.release(ctx, l)
+	switch {
+	case err != nil:
+		return nil, err
+	case next == nil:
+		return s.newState(tok, nil), nil // renewed by another holder
+	}
+	u := updateFor(tok, next)
+	if err := s.save(ctx, u); err != nil {
+		return s.newState(tok, &unsaved{update: u, err: err}), err
+	}
+	return s.newState(tok, nil), nil
+}
+
+// renewLeased renews stored, the token read under l, unless it is fresh
+// (or pl is an explicit Refresh), and saves the new token; a token the
+// store would not take is kept as pending. It returns the token and the
+// plan carried out, or the fresh stored token and a nil plan. It stops at
+// l's deadline: past it, another holder may have taken over.
+func (s *Session) renewLeased(ctx context.Context, l Lease, stored *Token, pl *plan) (*Token, *plan, error) {
 	ctx, cancel := context.WithDeadline(ctx, l.Deadline)
 	defer cancel()
 	stored = s.flushPending(ctx, l, stored)
 	if !pl.manual && s.fresh(stored) {
-		return s.newState(stored, nil), nil
+		return stored, nil, nil
 	}
 	next, err := s.replan(stored, pl)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	tok, err := s.renewToken(ctx, next)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if pl.storeErr = s.saveShared(ctx, l, stored, tok); pl.storeErr != nil {
 		s.mu.Lock()
@@ -57,11 +76,7 @@ func (s *Session) executeShared(ctx context.Context, pl *plan) (*tokenState, err
 		s.mu.Unlock()
 		s.log.WarnContext(ctx, "oauthkit: new token not saved to the store; saving it under the next lease", "error", pl.storeErr)
 	}
-	u := updateFor(tok, next)
-	if err := s.save(ctx, u); err != nil {
-		return s.newState(tok, &unsaved{update: u, err: err}), err
-	}
-	return s.newState(tok, nil), nil
+	return tok, next, nil
 }
 
 // fresh reports whether tok is a token that is not due.

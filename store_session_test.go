@@ -407,3 +407,56 @@ func TestSession_Store_renewalEndsAtLeaseDeadline(t *testing.T) {
 		t.Fatalf("ValidToken() once the endpoint answers: %v", err)
 	}
 }
+
+// OnTokenUpdate runs once the lease is released, so that waiters do not
+// wait for it, and with the renewal's context, not one that ended at the
+// lease deadline: after saves that failed until then, it is what keeps
+// the new token.
+func TestSession_Store_onTokenUpdateAfterLease(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name      string
+		failSaves bool
+	}{
+		{"saved", false},
+		{"saves failed until the deadline", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			e := newStoreEnv(t)
+			e.mem.LeaseTTL = 300 * time.Millisecond
+			cs := &countingStore{TokenStore: e.mem}
+			e.store = cs
+			var reports atomic.Int32
+			s := e.session(t, func(c *oauthkit.Config) {
+				c.OnTokenUpdate = func(ctx context.Context, u oauthkit.TokenUpdate) error {
+					if u.OldRefreshToken == "" {
+						return nil // the login
+					}
+					reports.Add(1)
+					if err := ctx.Err(); err != nil {
+						t.Errorf("OnTokenUpdate's context ended: %v", err)
+					}
+					l, err := e.mem.Acquire(ctx)
+					if err != nil {
+						t.Errorf("OnTokenUpdate runs with the lease held: Acquire() error = %v", err)
+						return nil
+					}
+					return e.mem.Release(ctx, l)
+				}
+			})
+			e.login(t, s)
+			e.expire()
+			if tt.failSaves {
+				cs.failSaves.Store(1 << 20)
+			}
+			if _, err := s.Refresh(t.Context()); (err != nil) != tt.failSaves {
+				t.Fatalf("Refresh() error = %v", err)
+			}
+			if n := reports.Load(); n != 1 {
+				t.Errorf("OnTokenUpdate calls = %d, want 1", n)
+			}
+		})
+	}
+}
