@@ -4,7 +4,6 @@
 package sealed
 
 import (
-	"bytes"
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
@@ -18,7 +17,8 @@ import (
 )
 
 // marker names the sealed envelope's version; a stored value is sealed
-// when it is a JSON object with this member.
+// when it is a JSON object with this member and no access_token (see
+// isSealed).
 const marker = "oauthkit_sealed"
 
 // Errors of decoding, wrapped with detail.
@@ -82,7 +82,7 @@ func (c *Codec) Encode(tok *oauthkit.Token) ([]byte, error) {
 
 // Decode returns the token b holds.
 func (c *Codec) Decode(b []byte) (*oauthkit.Token, error) {
-	sealed := bytes.Contains(b, []byte(`"`+marker+`"`))
+	sealed := isSealed(b)
 	switch {
 	case sealed && c.aead == nil:
 		return nil, ErrSealed
@@ -103,6 +103,20 @@ func (c *Codec) Decode(b []byte) (*oauthkit.Token, error) {
 		return nil, errors.New("decode token: no access_token")
 	}
 	return &tok, nil
+}
+
+// isSealed reports whether b is a sealed envelope: a JSON object with the
+// marker member and without access_token, which every plain token has. A
+// plain token keeps every member its server sent, so the marker's name
+// may appear in one, as a value or even as a member.
+func isSealed(b []byte) bool {
+	var members map[string]json.RawMessage
+	if json.Unmarshal(b, &members) != nil {
+		return false
+	}
+	_, sealed := members[marker]
+	_, plain := members["access_token"]
+	return sealed && !plain
 }
 
 // open decrypts a sealed envelope.

@@ -78,6 +78,42 @@ func TestCodec(t *testing.T) {
 	}
 }
 
+// A plain token that carries the marker's name, as a value or as a
+// member the server sent, is still a plain token.
+func TestCodec_plainWithMarker(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte{9}, 16)
+	tests := []struct {
+		name    string
+		extra   map[string]any
+		key     []byte
+		wantErr error
+	}{
+		{"marker as a value", map[string]any{"note": marker}, nil, nil},
+		{"marker as a member", map[string]any{marker: "v1", "data": "AAAA"}, nil, nil},
+		{"marker as a value, with a key", map[string]any{"note": marker}, key, ErrNotSealed},
+		{"marker as a member, with a key", map[string]any{marker: "v1"}, key, ErrNotSealed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tok := token()
+			tok.Extra = tt.extra
+			b, err := codec(t, nil, "here").Encode(tok)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := codec(t, tt.key, "here").Decode(b)
+			if !errors.Is(err, tt.wantErr) {
+				t.Fatalf("Decode(%s) error = %v, want %v", b, err, tt.wantErr)
+			}
+			if err == nil && !Same(got, tok) {
+				t.Fatalf("Decode(%s) = %#v, want %#v", b, got, tok)
+			}
+		})
+	}
+}
+
 func TestCodec_nonceFresh(t *testing.T) {
 	t.Parallel()
 	c := codec(t, bytes.Repeat([]byte{1}, 32), "")
