@@ -65,12 +65,12 @@ func Cleanup() {
 
 // Env is one shared store, the server, and the clock of a scenario.
 type Env struct {
-	Kind   string // "file" or "redis"
-	Srv    *oauthtest.Server
-	Client oauthtest.Client
+	Kind   string              // "file" or "redis"
+	Srv    *oauthtest.Server   // rotates refresh tokens, revokes the grant on reuse
+	Client oauthtest.Client    // the client every worker uses
 	Redis  *redisserver.Server // for Kind "redis"
 	Store  oauthkit.TokenStore // the parent's own handle on the store
-	Lease  time.Duration
+	Lease  time.Duration       // the store's lease TTL, in the parent and the workers
 
 	path   string
 	now    atomic.Int64
