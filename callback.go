@@ -286,6 +286,9 @@ func (s *Session) checkIssuer(params url.Values) error {
 // implicitToken builds the token of an implicit grant response (RFC 6749
 // section 4.2.2) and makes it the session's token.
 func (s *Session) implicitToken(ctx context.Context, params url.Values, check *IDTokenCheck) (*Token, error) {
+	if params.Get("access_token") == "" {
+		return nil, ErrMissingAccessToken
+	}
 	m := make(map[string]any, len(params))
 	for k := range params {
 		m[k] = params.Get(k)

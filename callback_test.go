@@ -89,8 +89,11 @@ func TestExchangeAuthorizationResponse_implicit(t *testing.T) {
 	if _, err := s.ExchangeAuthorizationResponse(t.Context(), "https://example.com/cb#access_token=x&state=bad&token_type=bearer", ar); !errors.Is(err, ErrStateMismatch) {
 		t.Errorf("implicit state mismatch: err = %v", err)
 	}
-	if _, err := s.ExchangeAuthorizationResponse(t.Context(), "https://example.com/cb#state=xyz&token_type=bearer", ar); !errors.Is(err, ErrInvalidTokenResponse) {
-		t.Errorf("implicit without token: err = %v", err)
+	if _, err := s.ExchangeAuthorizationResponse(t.Context(), "https://example.com/cb#state=xyz&token_type=bearer", ar); !errors.Is(err, ErrMissingAccessToken) || errors.Is(err, ErrInvalidTokenResponse) {
+		t.Errorf("implicit without token: err = %v, want ErrMissingAccessToken only", err)
+	}
+	if _, err := s.ExchangeAuthorizationResponse(t.Context(), "https://example.com/cb#access_token=x&state=xyz", ar); !errors.Is(err, ErrInvalidTokenResponse) {
+		t.Errorf("implicit without token_type: err = %v, want ErrInvalidTokenResponse", err)
 	}
 }
 

@@ -25,6 +25,11 @@ var (
 	// ErrMissingCode means an authorization response carried neither a code
 	// nor an error.
 	ErrMissingCode = errors.New("oauthkit: authorization response has no code")
+	// ErrMissingAccessToken means an implicit-grant authorization response
+	// (response_type "token", RFC 6749 section 4.2.2) carried no
+	// access_token and no error. A response that has one but is otherwise
+	// unusable is [ErrInvalidTokenResponse] instead.
+	ErrMissingAccessToken = errors.New("oauthkit: authorization response has no access token")
 	// ErrInsecureTransport means a token, code or secret would travel over
 	// plain http to a host that is not loopback. See
 	// [Config.InsecureAllowHTTP].

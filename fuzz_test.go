@@ -166,7 +166,7 @@ func FuzzAuthorizationResponse(f *testing.F) {
 		if iss, ok := params["iss"]; ok && (len(iss) != 1 || iss[0] != "https://as.example") {
 			t.Fatalf("iss %q passed the check", iss)
 		}
-		if _, err := s.implicitToken(t.Context(), params, &IDTokenCheck{}); err != nil && !errors.Is(err, ErrInvalidTokenResponse) && !errors.Is(err, ErrUnsupportedTokenType) {
+		if _, err := s.implicitToken(t.Context(), params, &IDTokenCheck{}); err != nil && !errors.Is(err, ErrInvalidTokenResponse) && !errors.Is(err, ErrMissingAccessToken) && !errors.Is(err, ErrUnsupportedTokenType) {
 			t.Fatalf("implicit token error not typed: %v", err)
 		}
 	})

@@ -62,6 +62,14 @@ type Introspection struct {
 	JWTID string
 	// Extra holds every other member of the response.
 	Extra map[string]any
+	// Raw holds every member of the response as the server sent it, those
+	// with a field of their own included and in the server's own shape:
+	// aud and scope a string or an array, active a boolean or a string,
+	// times a number or a numeric string. Top-level numbers are int64 or
+	// float64, as in Extra. json.Marshal(in.Raw) reproduces the answer,
+	// for instance to pass it on; nil for an Introspection not made by
+	// Introspect.
+	Raw map[string]any
 }
 
 // ActiveAt reports whether the introspection says the token is active at
@@ -185,6 +193,7 @@ func introspectionFromMap(m map[string]any) (*Introspection, error) {
 	}
 	in.Extra = extraMembers(m, introActive, introScope, introClientID, introUsername, introTokenType,
 		introExp, introIat, introNbf, introSub, introAud, introIss, introJTI)
+	in.Raw = extraMembers(m)
 	return in, nil
 }
 

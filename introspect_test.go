@@ -1,6 +1,7 @@
 package oauthkit
 
 import (
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/url"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
 
 func TestSession_Introspect(t *testing.T) {
@@ -44,7 +46,7 @@ func TestSession_Introspect(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Introspect: %v", err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreFields(Introspection{}, "Raw")); diff != "" {
 				t.Errorf("Introspect (-want +got):\n%s", diff)
 			}
 			want := url.Values{"token": {"at"}, "token_type_hint": {"access_token"}}
@@ -167,5 +169,40 @@ func TestIntrospection_String(t *testing.T) {
 	}
 	if s := (*Introspection)(nil).String(); !strings.Contains(s, "nil") {
 		t.Errorf("nil String() = %q", s)
+	}
+}
+
+func TestSession_Introspect_raw(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, body string
+	}{
+		{"aud string", `{"active":true,"aud":"api","scope":"a b","exp":1700003600,"cnf":{"x5t#S256":"abc"}}`},
+		{"aud array", `{"active":true,"aud":["api"],"scope":["a","b"],"nbf":"1700000000"}`},
+		{"active string", `{"active":"true","ext":{"n":1.5}}`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := newFake(t, func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.Write([]byte(tt.body))
+			})
+			s := mustSession(t, Config{ClientSecret: "secret", IntrospectionURL: srv.URL})
+			got, err := s.Introspect(t.Context(), "at")
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(got.Raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want, again any
+			json.Unmarshal([]byte(tt.body), &want)
+			json.Unmarshal(b, &again)
+			if diff := cmp.Diff(want, again); diff != "" {
+				t.Errorf("json.Marshal(Raw) differs from the answer (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
