@@ -246,12 +246,19 @@ func TestInterrupt(t *testing.T) {
 // runBackgroundContext is runBackground with the run's context.
 func runBackgroundContext(t *testing.T, ctx context.Context, env map[string]string, args ...string) *background {
 	t.Helper()
+	return startBackground(t, ctx, &app{getenv: testEnv(t, env)}, args...)
+}
+
+// startBackground runs a in a goroutine, with its stdin empty and its
+// stdout and stderr captured.
+func startBackground(t *testing.T, ctx context.Context, a *app, args ...string) *background {
+	t.Helper()
 	buf := &bytes.Buffer{}
 	b := &background{buf: buf, stderr: &syncWriter{w: buf}, done: make(chan result, 1)}
-	getenv := testEnv(t, env)
+	a.stdin, a.stderr = strings.NewReader(""), b.stderr
 	go func() {
 		var out bytes.Buffer
-		a := &app{stdin: strings.NewReader(""), stdout: &out, stderr: b.stderr, getenv: getenv}
+		a.stdout = &out
 		b.done <- result{code: a.run(ctx, args), stdout: out.String()}
 	}()
 	t.Cleanup(func() { <-b.done })
