@@ -144,3 +144,14 @@ func (s *Server) mtlsMetadata(m map[string]any) {
 	m["mtls_endpoint_aliases"] = aliases
 	m["tls_client_certificate_bound_access_tokens"] = true
 }
+
+// Certificate returns the TLS certificate of a server started with
+// StartTLS, or nil for a plain HTTP one, as [net/http/httptest.Server.Certificate]
+// does: to trust it from a client that is not [Server.Client]. It panics
+// if the server was not started.
+func (s *Server) Certificate() *x509.Certificate {
+	if s.ts == nil {
+		panic("oauthtest: Certificate called before Start")
+	}
+	return s.ts.Certificate()
+}

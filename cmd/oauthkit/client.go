@@ -36,11 +36,7 @@ func (a *app) prompt(label string) (secret string, ok bool, err error) {
 // httpClient returns the client of every request of a command: the
 // command's own transport, logged with --verbose.
 func (a *app) httpClient() *http.Client {
-	var rt http.RoundTripper = a.transport
-	if a.verbose {
-		rt = &logTransport{base: a.transport, w: a.stderr, red: redactor{show: a.showSecrets}, style: style{on: a.useColour(a.stderr)}}
-	}
-	return &http.Client{Transport: rt}
+	return a.clientOver(a.transport)
 }
 
 // config builds the session configuration of p. With an issuer, the
@@ -62,6 +58,9 @@ func (a *app) config(ctx context.Context, p *profile, fresh bool) (oauthkit.Conf
 		}
 		cfg.ClientKey = key
 	}
+	if err := a.senderConfig(&cfg, p); err != nil {
+		return cfg, nil, err
+	}
 	var prov *oidc.Provider
 	if p.Issuer == "" {
 		if cfg.AuthMethod == "" && cfg.ClientSecret == "" {
@@ -76,13 +75,18 @@ func (a *app) config(ctx context.Context, p *profile, fresh bool) (oauthkit.Conf
 			return cfg, nil, tried(err, "configuring the client from %s", p.Issuer)
 		}
 	}
+	loggedSender(&cfg, p)
 	return cfg, prov, profileGrant(&cfg, p)
 }
 
 // provider returns the provider of p's issuer, from the saved discovery
 // document unless fresh is set or none is saved.
 func (a *app) provider(ctx context.Context, p *profile, fresh bool) (*oidc.Provider, error) {
-	pc := oidc.ProviderConfig{HTTPClient: a.httpClient(), ClientID: p.ClientID, InsecureAllowHTTP: a.insecureTransport()}
+	hc, err := a.senderClient(p)
+	if err != nil {
+		return nil, err
+	}
+	pc := oidc.ProviderConfig{HTTPClient: hc, ClientID: p.ClientID, InsecureAllowHTTP: a.insecureTransport()}
 	if d := p.Discovery; !fresh && d != nil && d.Metadata != nil && d.Metadata.Issuer == p.Issuer {
 		prov, err := oidc.NewProviderFromMetadata(d.Metadata, pc)
 		return prov, tried(err, "the saved discovery document of %s", p.Issuer)
@@ -124,8 +128,11 @@ func readFlagFile(flag, name string) ([]byte, error) {
 }
 
 // loadKey reads a private key in PEM or JWK form.
-func loadKey(file string) (*jose.Key, error) {
-	b, err := readFlagFile("--key-file", file)
+func loadKey(file string) (*jose.Key, error) { return loadKeyFlag("--key-file", file) }
+
+// loadKeyFlag reads the private key (PEM or JWK) of the file flag names.
+func loadKeyFlag(flag, file string) (*jose.Key, error) {
+	b, err := readFlagFile(flag, file)
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +143,7 @@ func loadKey(file string) (*jose.Key, error) {
 		key, err = jose.ParsePrivateKeyPEM(b)
 	}
 	if err != nil {
-		return nil, usageError{fmt.Errorf("--key-file %s: %w", file, err)}
+		return nil, usageError{fmt.Errorf("%s %s: %w", flag, file, err)}
 	}
 	return key, nil
 }

@@ -42,6 +42,7 @@ func (cf *clientFlags) register(cmd *cobra.Command, profileHelp string) {
 	f.StringVar(&cf.p.Audience, "audience", "", "audience parameter of the authorization and token requests (Auth0)")
 	f.StringArrayVar(&cf.p.Resources, "resource", nil, "resource indicator of the authorization and token requests (RFC 8707); repeatable")
 	f.StringArrayVar(&cf.params, "param", nil, "NAME=VALUE parameter of the authorization and token requests; repeatable")
+	registerSenderFlags(f, &cf.p.senderProfile)
 }
 
 // authMethodNames lists the names --auth-method accepts: the standard
@@ -49,7 +50,7 @@ func (cf *clientFlags) register(cmd *cobra.Command, profileHelp string) {
 // URL, where logs and proxies keep it, so it is not offered here.
 func authMethodNames() []string {
 	return []string{oauthkit.ClientSecretBasic, oauthkit.ClientSecretPost, oauthkit.AuthNone,
-		oauthkit.ClientSecretJWT, oauthkit.PrivateKeyJWT}
+		oauthkit.ClientSecretJWT, oauthkit.PrivateKeyJWT, oauthkit.TLSClientAuth, oauthkit.SelfSignedTLSClientAuth}
 }
 
 // resolve merges the saved profile (if -p names one) under the flags. For

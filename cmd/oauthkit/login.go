@@ -169,6 +169,9 @@ func (a *app) runLogin(ctx context.Context, lf *loginFlags) error {
 	if err := a.publicClient(p, grant); err != nil {
 		return err
 	}
+	if err := ensureDPoPKey(p); err != nil {
+		return err
+	}
 	cfg, prov, err := a.config(dctx, p, false)
 	if err != nil {
 		return err
@@ -251,7 +254,7 @@ func (a *app) askSecret(p *profile, grant string) error {
 		return nil
 	}
 	switch p.AuthMethod {
-	case oauthkit.AuthNone, oauthkit.PrivateKeyJWT:
+	case oauthkit.AuthNone, oauthkit.PrivateKeyJWT, oauthkit.TLSClientAuth, oauthkit.SelfSignedTLSClientAuth:
 		return nil
 	case "":
 		if grant != grantClientCredentials && grant != grantPassword {

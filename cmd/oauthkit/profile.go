@@ -37,6 +37,8 @@ type profile struct {
 	Params url.Values `json:"params,omitempty"`
 	// Discovery is the issuer's metadata document as last fetched.
 	Discovery *discovery `json:"discovery,omitempty"`
+	// senderProfile holds the DPoP and mTLS settings.
+	senderProfile
 
 	// discovered says Discovery was fetched in this run.
 	discovered bool
@@ -94,6 +96,7 @@ func mergeProfile(p, saved *profile) {
 	if p.ClientSecret == "" {
 		p.ClientSecret = saved.ClientSecret
 	}
+	mergeSender(p, saved)
 	if p.Issuer == saved.Issuer {
 		p.Discovery = saved.Discovery
 	}

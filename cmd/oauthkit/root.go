@@ -34,6 +34,8 @@ type app struct {
 	// transport sends every request of the run; its idle connections are
 	// closed when the run ends.
 	transport *http.Transport
+	// trusted is the --ca-file whose CAs transport trusts.
+	trusted string
 
 	output      string
 	verbose     bool
@@ -175,7 +177,7 @@ func (a *app) newRootCmd() *cobra.Command {
 	f.DurationVar(&a.timeout, "timeout", time.Minute, "limit of the command's run; 0 for none (login: of each exchange, not of the wait for the user)")
 	root.AddCommand(a.newDemoCmd(), a.newLoginCmd(), a.newTokenCmd(), a.newRequestCmd(),
 		a.newRefreshCmd(), a.newRevokeCmd(), a.newIntrospectCmd(), a.newUserInfoCmd(),
-		a.newDiscoverCmd(), a.newJWTCmd(), a.newProfilesCmd(), a.newLogoutCmd(), a.newRegisterCmd(),
+		a.newDiscoverCmd(), a.newJWTCmd(), a.newExchangeCmd(), a.newProfilesCmd(), a.newLogoutCmd(), a.newRegisterCmd(),
 		a.newVersionCmd(), a.newCompletionCmd())
 	a.registerCompletions(root)
 	return root

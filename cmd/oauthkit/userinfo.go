@@ -77,7 +77,9 @@ func (a *app) userInfo(ctx context.Context, cf *clientFlags) (map[string]any, er
 func fetchUserInfo(ctx context.Context, s *oauthkit.Session, prov *oidc.Provider, u string, tok *oauthkit.Token) (map[string]any, error) {
 	var claims map[string]any
 	if prov != nil {
-		ui, err := prov.UserInfo(ctx, tok, idTokenSubject(tok))
+		// Through the session: a DPoP proof or the client certificate
+		// goes with the token when it is bound.
+		ui, err := prov.SessionUserInfo(ctx, s, idTokenSubject(tok))
 		if err != nil {
 			return nil, tried(err, "fetching userinfo from %s", prov.Issuer())
 		}
