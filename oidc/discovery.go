@@ -133,21 +133,11 @@ func (m *Metadata) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return err
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
+	extra, err := wire.ExtraMembers(data, knownMetadataMembers)
+	if err != nil {
 		return err
 	}
-	for _, k := range knownMetadataMembers {
-		delete(all, k)
-	}
-	if len(all) > 0 {
-		f.Extra = make(map[string]any, len(all))
-		for k, raw := range all {
-			var v any
-			_ = json.Unmarshal(raw, &v) // raw is valid JSON: it was just decoded
-			f.Extra[k] = v
-		}
-	}
+	f.Extra = extra
 	*m = Metadata(f)
 	return nil
 }
@@ -155,19 +145,10 @@ func (m *Metadata) UnmarshalJSON(data []byte) error {
 // MarshalJSON encodes the document with its Extra members.
 func (m Metadata) MarshalJSON() ([]byte, error) {
 	b, err := json.Marshal(metadataFields(m))
-	if err != nil || len(m.Extra) == 0 {
-		return b, err
-	}
-	var all map[string]any
-	if err := json.Unmarshal(b, &all); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	for k, v := range m.Extra {
-		if _, ok := all[k]; !ok {
-			all[k] = v
-		}
-	}
-	return json.Marshal(all)
+	return wire.AddMembers(b, m.Extra)
 }
 
 // knownMetadataMembers are the JSON names of Metadata's fields.

@@ -28,16 +28,24 @@ type jwtCheck struct {
 // newJWTCheck fills in the defaults of the verifier settings.
 func newJWTCheck(issuer, clientID string, keys jose.KeySource, algs []string, now func() time.Time, leeway time.Duration, iv IssuerValidator) jwtCheck {
 	c := jwtCheck{issuer: issuer, clientID: clientID, keys: keys,
-		opts: jose.VerifyOptions{Algorithms: slices.Clone(algs)}, now: now, leeway: leeway, issuerValidator: iv}
-	if c.now == nil {
-		c.now = time.Now
-	}
-	if c.leeway == 0 {
-		c.leeway = defaultLeeway
-	} else if c.leeway < 0 {
-		c.leeway = 0
-	}
+		opts: jose.VerifyOptions{Algorithms: slices.Clone(algs)}, issuerValidator: iv}
+	c.now, c.leeway = clockAndLeeway(now, leeway)
 	return c
+}
+
+// clockAndLeeway applies the defaults of a verifier's clock and leeway:
+// time.Now, and one minute for zero (none for a negative leeway).
+func clockAndLeeway(now func() time.Time, leeway time.Duration) (func() time.Time, time.Duration) {
+	if now == nil {
+		now = time.Now
+	}
+	switch {
+	case leeway == 0:
+		leeway = defaultLeeway
+	case leeway < 0:
+		leeway = 0
+	}
+	return now, leeway
 }
 
 // verify checks the signature of the compact JWS raw, a what ("response

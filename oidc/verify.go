@@ -81,14 +81,7 @@ func NewVerifier(issuer, clientID string, keys jose.KeySource, cfg VerifierConfi
 		issuerValidator: cfg.IssuerValidator,
 		requireAuthTime: cfg.RequireAuthTime,
 	}
-	if v.now == nil {
-		v.now = time.Now
-	}
-	if v.leeway == 0 {
-		v.leeway = defaultLeeway
-	} else if v.leeway < 0 {
-		v.leeway = 0
-	}
+	v.now, v.leeway = clockAndLeeway(v.now, v.leeway)
 	return v
 }
 

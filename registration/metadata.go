@@ -2,8 +2,8 @@ package registration
 
 import (
 	"encoding/json"
-	"slices"
 
+	"github.com/oauthkit/oauthkit/internal/wire"
 	"github.com/oauthkit/oauthkit/jose"
 )
 
@@ -92,19 +92,10 @@ func (m Metadata) MarshalJSON() ([]byte, error) {
 		f.JWKS = f.JWKS.Public()
 	}
 	b, err := json.Marshal(f)
-	if err != nil || len(m.Extra) == 0 {
-		return b, err
-	}
-	var all map[string]any
-	if err := json.Unmarshal(b, &all); err != nil {
+	if err != nil {
 		return nil, err
 	}
-	for k, v := range m.Extra {
-		if _, ok := all[k]; !ok {
-			all[k] = v
-		}
-	}
-	return json.Marshal(all)
+	return wire.AddMembers(b, m.Extra)
 }
 
 // UnmarshalJSON decodes metadata, keeping unknown members in Extra.
@@ -113,21 +104,11 @@ func (m *Metadata) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &f); err != nil {
 		return err
 	}
-	var all map[string]json.RawMessage
-	if err := json.Unmarshal(data, &all); err != nil {
+	extra, err := wire.ExtraMembers(data, knownMembers, clientMembers)
+	if err != nil {
 		return err
 	}
-	for _, k := range slices.Concat(knownMembers, clientMembers) {
-		delete(all, k)
-	}
-	if len(all) > 0 {
-		f.Extra = make(map[string]any, len(all))
-		for k, raw := range all {
-			var v any
-			_ = json.Unmarshal(raw, &v) // valid JSON: it was just decoded
-			f.Extra[k] = v
-		}
-	}
+	f.Extra = extra
 	*m = Metadata(f)
 	return nil
 }
