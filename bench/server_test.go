@@ -3,6 +3,7 @@ package bench
 import (
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -25,6 +26,10 @@ type tokenServer struct {
 	delay    time.Duration
 	gate     chan struct{} // nil: not gated
 	requests atomic.Int64
+
+	mu       sync.Mutex  // guards arrivals and answers
+	arrivals []time.Time // when each valid request arrived
+	answers  []time.Time // when each was answered
 }
 
 // newTokenServer starts a token server closed when tb ends.
@@ -79,6 +84,9 @@ func (ts *tokenServer) serveToken(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"error":"invalid_grant"}`, http.StatusBadRequest)
 		return
 	}
+	ts.mu.Lock()
+	ts.arrivals = append(ts.arrivals, time.Now())
+	ts.mu.Unlock()
 	if ts.gate != nil {
 		select {
 		case <-ts.gate:
@@ -97,5 +105,8 @@ func (ts *tokenServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
+	ts.mu.Lock()
+	ts.answers = append(ts.answers, time.Now())
+	ts.mu.Unlock()
 	w.Write(tokenJSON)
 }
