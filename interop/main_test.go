@@ -75,7 +75,7 @@ func run(m *testing.M) int {
 	} else {
 		code = m.Run()
 	}
-	closeBrowser()
+	chrome.Close()
 	if err := op.stop(); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		code = 1

@@ -8,16 +8,15 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/oauthkit/oauthkit/internal/chromium"
 )
 
 // The web login example (examples/weblogin), built and run as a user
@@ -61,51 +60,8 @@ func webAppURLs() []string {
 	return []string{webAppURL(webApps.query), webAppURL(webApps.formPost)}
 }
 
-var chromeShared struct {
-	once  sync.Once
-	ctx   context.Context
-	close func()
-	err   error
-}
-
-// chromeBrowser starts the one browser the tests share, or ends the test
-// when Chromium is missing: a failure in CI, a skip elsewhere.
-func chromeBrowser(t *testing.T) context.Context {
-	t.Helper()
-	path, err := exec.LookPath("/usr/bin/chromium")
-	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("CI is set and /usr/bin/chromium is missing: apt-get install -y chromium (scripts/test does)")
-		}
-		t.Skip("skipping the web login interop test: /usr/bin/chromium not found (Debian package chromium)")
-	}
-	chromeShared.once.Do(func() {
-		dir, err := os.MkdirTemp("", "interop-chromium-")
-		if err != nil {
-			chromeShared.err = err
-			return
-		}
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
-			chromedp.ExecPath(path), chromedp.UserDataDir(dir), chromedp.NoSandbox, chromedp.Flag("headless", "new"),
-			chromedp.DisableGPU, chromedp.Flag("disable-background-networking", true),
-			chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.NoFirstRun)
-		ctx, cancel := chromedp.NewContext(alloc)
-		chromeShared.ctx = ctx
-		chromeShared.close = func() { cancel(); cancelAlloc(); os.RemoveAll(dir) }
-		chromeShared.err = chromedp.Do(ctx)
-	})
-	if chromeShared.err != nil {
-		t.Fatalf("starting Chromium: %v", chromeShared.err)
-	}
-	return chromeShared.ctx
-}
-
-// closeBrowser ends the shared browser; TestMain calls it.
-func closeBrowser() {
-	if chromeShared.close != nil {
-		chromeShared.close()
-	}
-}
+// chrome is the one Chromium the tests share; TestMain closes it.
+var chrome chromium.Browser
 
 // startWebApp runs the built example against the provider at addr and
 // returns its base URL; it is stopped when the test ends.
@@ -158,7 +114,7 @@ func startWebApp(t *testing.T, bin, addr string, extra ...string) string {
 // TestWebLogin logs in and out of the example app with oidc-provider.
 func TestWebLogin(t *testing.T) {
 	t.Parallel()
-	browser := chromeBrowser(t)
+	browserCtx := chrome.Context(t)
 	bin := goBuild(t, "../examples/weblogin")
 	tests := []struct {
 		name string
@@ -172,11 +128,11 @@ func TestWebLogin(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			base := startWebApp(t, bin, tc.addr, tc.args...)
-			tab, closeTab := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+			tab, closeTab := chromedp.NewContext(browserCtx, chromedp.WithNewBrowserContext())
 			defer closeTab()
 			ctx, cancel := context.WithTimeout(tab, 45*time.Second)
 			defer cancel()
-			defer screenshotOnFailure(t, tab)
+			defer chromium.ScreenshotOnFailure(t, tab)
 			logInAndOut(t, ctx, base)
 		})
 	}
@@ -217,26 +173,4 @@ func logInAndOut(t *testing.T, ctx context.Context, base string) {
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != base+"/" {
 		t.Errorf("logout ended on %q, %v; want %s/", loc, err, base)
 	}
-}
-
-// screenshotOnFailure saves the tab's page when the test failed, under the
-// system's temporary directory, and logs where.
-func screenshotOnFailure(t *testing.T, tab context.Context) {
-	if !t.Failed() {
-		return
-	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(tab), 5*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err == nil {
-		dir := filepath.Join(os.TempDir(), "oauthkit-browser-tests")
-		file := filepath.Join(dir, "interop-"+strings.ReplaceAll(t.Name(), "/", "_")+".png")
-		if err = os.MkdirAll(dir, 0o755); err == nil {
-			if err = os.WriteFile(file, png, 0o644); err == nil {
-				t.Logf("screenshot: %s", file)
-				return
-			}
-		}
-	}
-	t.Logf("no screenshot: %v", err)
 }

@@ -5,9 +5,6 @@ package main
 import (
 	"context"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
+	"github.com/oauthkit/oauthkit/internal/chromium"
 	"github.com/oauthkit/oauthkit/oauthtest"
 	"github.com/oauthkit/oauthkit/web"
 )
@@ -27,73 +25,11 @@ import (
 // SameSite rules apply as between an app and a real provider. One
 // browser serves every test; each test has its own browser context
 // (cookies), and a screenshot of a failed test is written to
-// $TMPDIR/oauthkit-browser-tests.
+// chromium.ScreenshotDir.
 
-func init() { afterAll = append(afterAll, closeBrowser) }
+var browser chromium.Browser
 
-// chromiumFlags are the flags headless Chromium needs on a closed network.
-var chromiumFlags = []chromedp.ExecAllocatorOption{
-	chromedp.NoSandbox,
-	chromedp.Flag("headless", "new"),
-	chromedp.DisableGPU,
-	chromedp.Flag("disable-background-networking", true),
-	chromedp.Flag("disable-component-update", true),
-	chromedp.Flag("disable-sync", true),
-	chromedp.NoFirstRun,
-	chromedp.Flag("disable-dev-shm-usage", true),
-}
-
-var shared struct {
-	once  sync.Once
-	ctx   context.Context // the browser's
-	close func()
-	err   error
-}
-
-// chromium returns the path of the browser, or ends the test: a failure
-// in CI, a skip elsewhere.
-func chromium(t *testing.T) string {
-	t.Helper()
-	for _, name := range []string{"/usr/bin/chromium", "chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("CI is set and Chromium was not found: install the Debian package chromium (scripts/test does)")
-	}
-	t.Skip("skipping browser test: Chromium not found (apt-get install chromium, or run ./scripts/test as root)")
-	return ""
-}
-
-// browserContext starts the shared browser on first use.
-func browserContext(t *testing.T) context.Context {
-	t.Helper()
-	path := chromium(t)
-	shared.once.Do(func() {
-		dir, err := os.MkdirTemp("", "oauthkit-chromium-")
-		if err != nil {
-			shared.err = err
-			return
-		}
-		opts := append([]chromedp.ExecAllocatorOption{chromedp.ExecPath(path), chromedp.UserDataDir(dir)}, chromiumFlags...)
-		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-		ctx, cancel := chromedp.NewContext(alloc)
-		shared.ctx = ctx
-		shared.close = func() { cancel(); cancelAlloc(); os.RemoveAll(dir) }
-		shared.err = chromedp.Do(ctx) // starts the browser
-	})
-	if shared.err != nil {
-		t.Fatalf("starting Chromium: %v", shared.err)
-	}
-	return shared.ctx
-}
-
-func closeBrowser() {
-	if shared.close != nil {
-		shared.close()
-	}
-}
+func init() { afterAll = append(afterAll, browser.Close) }
 
 // newTab opens a tab in a new browser context (no cookies), or in the
 // browser context of parent when given. A screenshot is saved when the
@@ -103,41 +39,15 @@ func newTab(t *testing.T, parent context.Context) context.Context {
 	var tab context.Context
 	var closeTab context.CancelFunc
 	if parent == nil {
-		tab, closeTab = chromedp.NewContext(browserContext(t), chromedp.WithNewBrowserContext())
+		tab, closeTab = chromedp.NewContext(browser.Context(t), chromedp.WithNewBrowserContext())
 	} else {
 		tab, closeTab = chromedp.NewContext(parent)
 	}
 	t.Cleanup(closeTab)
 	ctx, cancel := context.WithTimeout(tab, 30*time.Second)
 	t.Cleanup(cancel)
-	t.Cleanup(func() {
-		if t.Failed() {
-			saveScreenshot(t, tab)
-		}
-	})
+	t.Cleanup(func() { chromium.ScreenshotOnFailure(t, tab) })
 	return ctx
-}
-
-func saveScreenshot(t *testing.T, tab context.Context) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(tab), 5*time.Second)
-	defer cancel()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Logf("no screenshot: %v", err)
-		return
-	}
-	dir := filepath.Join(os.TempDir(), "oauthkit-browser-tests")
-	file := filepath.Join(dir, strings.NewReplacer("/", "_", " ", "_").Replace(t.Name())+".png")
-	err = os.MkdirAll(dir, 0o755)
-	if err == nil {
-		err = os.WriteFile(file, png, 0o644)
-	}
-	if err != nil {
-		t.Logf("screenshot: %v", err)
-		return
-	}
-	url, _ := chromedp.Run(ctx, chromedp.Location())
-	t.Logf("screenshot of %s: %s", url, file)
 }
 
 // site is the example app with two providers on one oauthtest server:
@@ -249,7 +159,7 @@ func (c *callbacks) all() []*network.Request {
 
 func TestBrowser(t *testing.T) {
 	s := startSite(t)
-	browserContext(t)
+	browser.Context(t)
 	for _, tc := range []struct {
 		name string
 		run  func(t *testing.T, s *site)
