@@ -30,9 +30,11 @@ type Config struct {
 	// optional path prefix, such as "https://app.example.com": redirect
 	// URIs are BaseURL + CallbackPath + "/" + provider name, and the
 	// post-logout redirect URI is BaseURL + LogoutReturnPath; register
-	// them with each provider. With an https BaseURL, flow cookies are
-	// Secure and have the __Host- prefix. It must be https, or http to a
-	// loopback host (for development), unless InsecureAllowHTTP. Required.
+	// them with each provider. With a path, the app is served below it,
+	// the prefix stripped (see [Login.Local]). With an https BaseURL,
+	// flow cookies are Secure and have the __Host- prefix. It must be
+	// https, or http to a loopback host (for development), unless
+	// InsecureAllowHTTP. Required.
 	BaseURL string
 
 	// Keys seal the flow cookies (AES-256-GCM, see [Sealer]): at least 16
@@ -51,7 +53,8 @@ type Config struct {
 	// the verified ID-token claims and, when asked for, the userinfo
 	// claims. Create the app's own session here (a new session ID, against
 	// session fixation). It returns where to send the browser: "" means
-	// res.ReturnTo, the local path the user asked for before logging in.
+	// res.ReturnTo, the local path the user asked for before logging in
+	// (below the BaseURL's path, see [Login.Local]).
 	// An error goes to ErrorHandler. Required.
 	OnLogin func(w http.ResponseWriter, r *http.Request, res *Result) (redirectTo string, err error)
 	// OnLogout is called by the Logout handler: end the app's own session

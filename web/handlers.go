@@ -82,7 +82,7 @@ func (l *Login) Callback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if target == "" {
-		target = res.ReturnTo
+		target = l.Local(res.ReturnTo)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, target, http.StatusSeeOther)
@@ -163,7 +163,7 @@ func (l *Login) Logout(w http.ResponseWriter, r *http.Request) {
 	}
 	c, ok := l.Client(out.Provider)
 	if !ok {
-		http.Redirect(w, r, returnTo, http.StatusSeeOther)
+		http.Redirect(w, r, l.Local(returnTo), http.StatusSeeOther)
 		return
 	}
 	if err := c.LogoutRedirect(w, r, out.IDToken, returnTo); err != nil {
@@ -181,7 +181,7 @@ func (l *Login) LogoutReturn(w http.ResponseWriter, r *http.Request) {
 		l.fail(w, r, "logout return", "", err)
 		return
 	}
-	http.Redirect(w, r, SafeReturnTo(fl.ReturnTo), http.StatusSeeOther)
+	http.Redirect(w, r, l.Local(SafeReturnTo(fl.ReturnTo)), http.StatusSeeOther)
 }
 
 // RequireLogin returns middleware that lets requests of logged-in users
@@ -216,7 +216,7 @@ func (l *Login) loginPage(returnTo string) (string, bool) {
 		if strings.Contains(p, "?") {
 			sep = "&"
 		}
-		return p + sep + "next=" + url.QueryEscape(SafeReturnTo(returnTo)), true
+		return l.Local(p) + sep + "next=" + url.QueryEscape(SafeReturnTo(returnTo)), true
 	}
 	names := l.Providers()
 	if len(names) == 0 {

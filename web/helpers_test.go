@@ -46,6 +46,9 @@ type appOptions struct {
 	provider  func(*web.Provider)
 	op        func(*oauthtest.Server)
 	client    func(*oauthtest.Client)
+	// prefix, if set, is the path of the BaseURL: the app is served
+	// below it through http.StripPrefix, as behind a proxy that strips it.
+	prefix string
 }
 
 // newApp starts an oauthtest provider and an app logging in with it as
@@ -61,18 +64,25 @@ func newApp(t *testing.T, o appOptions) *app {
 	t.Cleanup(a.op.Close)
 
 	mux := http.NewServeMux()
-	a.srv = httptest.NewServer(mux)
+	if o.prefix == "" {
+		a.srv = httptest.NewServer(mux)
+	} else {
+		outer := http.NewServeMux()
+		outer.Handle(o.prefix+"/", http.StripPrefix(o.prefix, mux))
+		a.srv = httptest.NewServer(outer)
+	}
 	t.Cleanup(a.srv.Close)
+	base := a.srv.URL + o.prefix
 	oc := oauthtest.Client{
-		RedirectURIs:           []string{a.srv.URL + "/callback/op"},
-		PostLogoutRedirectURIs: []string{a.srv.URL + "/logout/return"},
+		RedirectURIs:           []string{base + "/callback/op"},
+		PostLogoutRedirectURIs: []string{base + "/logout/return"},
 	}
 	if o.client != nil {
 		o.client(&oc)
 	}
 	client := a.op.RegisterClient(oc)
 	cfg := web.Config{
-		BaseURL: a.srv.URL,
+		BaseURL: base,
 		Keys:    [][]byte{testKey},
 		OnLogin: a.onLogin,
 		OnLogout: func(w http.ResponseWriter, r *http.Request) (web.LoggedOut, error) {

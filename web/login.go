@@ -26,6 +26,7 @@ import (
 // may be registered while it serves requests.
 type Login struct {
 	cfg   Config
+	base  string // the BaseURL's path, without a trailing slash
 	flows *flows
 	csrf  *http.CrossOriginProtection // guards Logout
 
@@ -68,10 +69,9 @@ func NewLogin(cfg Config) (*Login, error) {
 	// BaseURL's origin is the app's own even behind a proxy that
 	// rewrites Host.
 	csrf := http.NewCrossOriginProtection()
-	if u, err := url.Parse(cfg.BaseURL); err == nil {
-		_ = csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host) // validate checked the URL
-	}
-	return &Login{cfg: cfg, flows: f, csrf: csrf, clients: make(map[string]*Client)}, nil
+	u, _ := url.Parse(cfg.BaseURL) // validate checked it
+	_ = csrf.AddTrustedOrigin(u.Scheme + "://" + u.Host)
+	return &Login{cfg: cfg, base: u.EscapedPath(), flows: f, csrf: csrf, clients: make(map[string]*Client)}, nil
 }
 
 // Register adds the provider p, the counterpart of Authlib's
@@ -221,14 +221,23 @@ func (l *Login) Providers() []string {
 
 // LoginURL returns the local URL of the login handler of provider, with
 // returnTo (a local path, see [SafeReturnTo]) as where to land
-// afterwards; "" lands on "/".
+// afterwards; "" lands on "/". The URL starts with the BaseURL's path,
+// if any; returnTo does not (see [Login.Local]).
 func (l *Login) LoginURL(provider, returnTo string) string {
-	u := l.cfg.LoginPath + "/" + url.PathEscape(provider)
+	u := l.base + l.cfg.LoginPath + "/" + url.PathEscape(provider)
 	if returnTo != "" {
 		u += "?" + url.Values{"next": {SafeReturnTo(returnTo)}}.Encode()
 	}
 	return u
 }
+
+// Local returns the URL of the app's local path p as the browser must be
+// sent there: below the BaseURL's path. Local paths, such as return-to
+// paths, the LoginPage and the handlers' paths, are the paths the app's
+// handlers see: with a BaseURL of "https://example.com/app", the app is
+// served below /app (through [http.StripPrefix], or a proxy that strips
+// it), and Local("/profile") is "/app/profile".
+func (l *Login) Local(p string) string { return l.base + p }
 
 // Handler returns a handler serving the login handlers at the configured
 // paths: GET LoginPath/{provider}, GET and POST CallbackPath/{provider},

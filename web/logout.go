@@ -19,7 +19,7 @@ import (
 func (c *Client) LogoutRedirect(w http.ResponseWriter, r *http.Request, idToken, returnTo string) error {
 	returnTo = SafeReturnTo(returnTo)
 	if c.endSessionURL == "" {
-		http.Redirect(w, r, returnTo, http.StatusSeeOther)
+		http.Redirect(w, r, c.login.Local(returnTo), http.StatusSeeOther)
 		return nil
 	}
 	l := c.login
