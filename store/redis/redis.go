@@ -116,16 +116,20 @@ func (s *Store) Load(ctx context.Context) (*oauthkit.Token, error) {
 	return tok, nil
 }
 
-// Acquire takes the lease with SET NX PX.
+// Acquire takes the lease with SET NX PX. The GET option (Redis 7) returns
+// the holder's fence: when go-redis sends the command again after a lost
+// reply, the second run finds the fence of the first, and the lease is
+// the caller's.
 func (s *Store) Acquire(ctx context.Context) (oauthkit.Lease, error) {
 	fence := sealed.NewFence()
 	start := time.Now()
-	err := s.rdb.Do(ctx, "SET", s.leaseKey, fence, "NX", "PX", s.ttl.Milliseconds()).Err()
-	if errors.Is(err, goredis.Nil) {
-		return oauthkit.Lease{}, fmt.Errorf("redis store: %w", oauthkit.ErrLeaseHeld)
-	}
-	if err != nil {
+	holder, err := s.rdb.Do(ctx, "SET", s.leaseKey, fence, "NX", "GET", "PX", s.ttl.Milliseconds()).Text()
+	switch {
+	case errors.Is(err, goredis.Nil): // no holder: set
+	case err != nil:
 		return oauthkit.Lease{}, fmt.Errorf("redis store: acquire %s: %w", s.leaseKey, err)
+	case holder != fence:
+		return oauthkit.Lease{}, fmt.Errorf("redis store: %w", oauthkit.ErrLeaseHeld)
 	}
 	// The server counts the TTL from when it got the command, after
 	// start: the holder's deadline is never later than the key's expiry.
@@ -133,13 +137,17 @@ func (s *Store) Acquire(ctx context.Context) (oauthkit.Lease, error) {
 }
 
 // saveScript writes the token if the lease is the caller's and the
-// stored fingerprint is the one expected, then wakes the waiters.
+// stored fingerprint is the one expected, then wakes the waiters. Under
+// the caller's lease, a stored token that is already the new one was
+// written by this same save, sent again by go-redis after a lost reply:
+// that is a success, not a conflict.
 //
 // KEYS: lease, token. ARGV: fence, previous fingerprint ("" for none),
 // encoded token, its fingerprint, events channel.
 var saveScript = goredis.NewScript(`
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
 local fp = redis.call('HGET', KEYS[2], 'fp') or ''
+if fp == ARGV[4] then return 1 end
 if fp ~= ARGV[2] then return -1 end
 redis.call('HSET', KEYS[2], 'tok', ARGV[3], 'fp', ARGV[4])
 redis.call('PUBLISH', ARGV[5], 'saved')

@@ -3,7 +3,10 @@ package redis_test
 import (
 	"bytes"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -149,5 +152,88 @@ func TestStore_restart(t *testing.T) {
 	got, err := s.Load(t.Context())
 	if err != nil || got == nil || got.RefreshToken != storetest.Token(1).RefreshToken {
 		t.Fatalf("Load() after a restart = %v, %v; want the saved token", got, err)
+	}
+}
+
+// replyDropper is a TCP proxy to a Redis server that, when armed, lets
+// the next command through and drops the connection instead of passing
+// its reply back: the client sees the connection fail after the server
+// ran the command, and go-redis sends it again on a new connection.
+type replyDropper struct {
+	ln     net.Listener
+	target string
+	armed  atomic.Bool
+	wg     sync.WaitGroup
+}
+
+func newReplyDropper(t *testing.T, target string) *replyDropper {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &replyDropper{ln: ln, target: target}
+	p.wg.Go(p.serve)
+	t.Cleanup(func() { ln.Close(); p.wg.Wait() })
+	return p
+}
+
+func (p *replyDropper) serve() {
+	for {
+		c, err := p.ln.Accept()
+		if err != nil {
+			return
+		}
+		s, err := net.Dial("tcp", p.target)
+		if err != nil {
+			c.Close()
+			continue
+		}
+		p.wg.Go(func() { io.Copy(s, c); s.Close() })
+		p.wg.Go(func() {
+			defer c.Close()
+			buf := make([]byte, 64<<10)
+			for {
+				n, err := s.Read(buf)
+				if err != nil {
+					return
+				}
+				if p.armed.CompareAndSwap(true, false) {
+					return // the reply is lost
+				}
+				if _, err := c.Write(buf[:n]); err != nil {
+					return
+				}
+			}
+		})
+	}
+}
+
+// TestStore_lostReply: the server ran Acquire's SET or Save's script but
+// the reply was lost, and go-redis sent the command again. The second
+// run finds the first one's work, and must take it as done: the lease is
+// the caller's, and the token is saved.
+func TestStore_lostReply(t *testing.T) {
+	t.Parallel()
+	srv := redisserver.Start(t)
+	p := newReplyDropper(t, srv.Addr)
+	rdb := goredis.NewClient(&goredis.Options{Addr: p.ln.Addr().String(), DialTimeout: time.Second})
+	t.Cleanup(func() { rdb.Close() })
+	s := newStore(t, rdb, redis.Options{ClientID: "c"})
+	storetest.Put(t, s, storetest.Token(1)) // the scripts loaded, a connection in the pool
+	p.armed.Store(true)
+	l, err := s.Acquire(t.Context())
+	if err != nil {
+		t.Fatalf("Acquire() whose first reply was lost: error = %v, want the lease", err)
+	}
+	p.armed.Store(true)
+	if err := s.Save(t.Context(), l, storetest.Token(1), storetest.Token(2)); err != nil {
+		t.Fatalf("Save() whose first reply was lost: error = %v, want nil", err)
+	}
+	if got, err := s.Load(t.Context()); err != nil || got == nil || got.AccessToken != storetest.Token(2).AccessToken {
+		t.Fatalf("Load() = %v, %v; want the saved token", got, err)
+	}
+	if err := s.Release(t.Context(), l); err != nil {
+		t.Fatal(err)
 	}
 }
