@@ -63,9 +63,12 @@ func (c *Client) Config() oauthkit.Config { return c.authSession.Config() }
 // S256, a nonce for OpenID Connect, the provider's AuthParams and opts),
 // keeps what the callback needs in a flow cookie (or the FlowStore)
 // together with returnTo (a local path, see [SafeReturnTo]), and
-// redirects the browser to the provider.
+// redirects the browser to the provider. When the provider (or the
+// client's registration, [oauthkit.Config.RequirePushedAuth]) takes only
+// pushed authorization requests (RFC 9126), the request is pushed first,
+// with r's context, and the browser carries only its request_uri.
 func (c *Client) AuthorizeRedirect(w http.ResponseWriter, r *http.Request, returnTo string, opts ...oauthkit.AuthURLOption) error {
-	ar, err := c.authSession.AuthorizationURL(slices.Concat(c.authOpts, opts)...)
+	ar, err := c.authSession.AuthorizationURLContext(r.Context(), slices.Concat(c.authOpts, opts)...)
 	if err != nil {
 		return err
 	}

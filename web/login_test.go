@@ -45,6 +45,12 @@ func TestLogin(t *testing.T) {
 		{name: "private_key_jwt", provider: func(p *web.Provider) { p.ClientSecret, p.ClientKey = "", clientKey }, opts: appOptions{
 			client: func(c *oauthtest.Client) { c.AuthMethod, c.PublicKey = oauthtest.PrivateKeyJWT, clientKey },
 		}},
+		{name: "pushed required by the provider", opts: appOptions{
+			op: func(s *oauthtest.Server) { s.RequirePushedAuthorizationRequests = true },
+		}},
+		{name: "pushed required for the client", provider: func(p *web.Provider) { p.Session.RequirePushedAuth = true }, opts: appOptions{
+			client: func(c *oauthtest.Client) { c.RequirePushedAuthorizationRequests = true },
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,6 +77,9 @@ func TestLogin(t *testing.T) {
 			}
 			if err := a.lastError(); err != nil {
 				t.Errorf("ErrorHandler saw %v", err)
+			}
+			if wantPushed := strings.HasPrefix(tc.name, "pushed"); wantPushed != (a.op.RequestCount(oauthtest.PushedAuthorizationEndpoint) == 1) {
+				t.Errorf("pushed authorization requests: %d; want one: %t", a.op.RequestCount(oauthtest.PushedAuthorizationEndpoint), wantPushed)
 			}
 		})
 	}
