@@ -176,11 +176,18 @@ func TestNew_insecure(t *testing.T) {
 func TestClient_String_redactsSecrets(t *testing.T) {
 	t.Parallel()
 	c := registration.Client{ClientID: "c1", ClientSecret: "s3cret", RegistrationAccessToken: "r4t"}
-	var logged strings.Builder
-	slog.New(slog.NewTextHandler(&logged, nil)).Info("client", "c", c)
-	for _, out := range []string{c.String(), fmt.Sprintf("%v %+v %#v", c, c, c), logged.String()} {
-		if strings.Contains(out, "s3cret") || strings.Contains(out, "r4t") || !strings.Contains(out, "c1") {
-			t.Errorf("output %q shows a secret or hides the client id", out)
+	cfg := registration.Config{Endpoint: "https://op.example/c1/register", InitialAccessToken: "i4t"}
+	r, err := registration.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{c, &c, cfg, &cfg, r} {
+		var logged strings.Builder
+		slog.New(slog.NewTextHandler(&logged, nil)).Info("value", "v", v)
+		for _, out := range []string{fmt.Sprintf("%v %+v %#v %s %q %x %d", v, v, v, v, v, v, v), logged.String()} {
+			if strings.Contains(out, "s3cret") || strings.Contains(out, "r4t") || strings.Contains(out, "i4t") || !strings.Contains(out, "c1") {
+				t.Errorf("%T output %q shows a secret or hides the client id or endpoint", v, out)
+			}
 		}
 	}
 	b, _ := json.Marshal(c)
