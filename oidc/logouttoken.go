@@ -58,8 +58,11 @@ type LogoutTokenConfig struct {
 	// Leeway is the clock skew tolerated on iat and exp. Zero means one
 	// minute; a negative value means none.
 	Leeway time.Duration
-	// MaxAge bounds how old a token without exp may be, by its iat. Zero:
-	// 5 minutes.
+	// MaxAge bounds how old a token may be, by its iat, whatever its exp
+	// says: the jti of an accepted token is remembered that long at most
+	// (plus the leeway), which bounds the replay cache (OpenID Connect
+	// Core 1.0 section 3.1.3.7 lets a client reject tokens issued too long
+	// ago for this reason). Zero: 5 minutes.
 	MaxAge time.Duration
 	// IssuerValidator, when set, decides which iss values are acceptable,
 	// for multi-tenant providers. Nil: iss must equal the issuer.
@@ -123,8 +126,8 @@ func (p *Provider) LogoutTokenVerifier(clientID string) *LogoutTokenVerifier {
 //   - iss, aud, iat and jti present, and sub or sid ([ErrMissingClaim]);
 //   - iss ([ErrInvalidIssuer]) and aud ([ErrInvalidAudience]) as for ID
 //     tokens;
-//   - iat not in the future, exp (when present) not passed, and without
-//     exp an iat no older than MaxAge ([ErrInvalidLogoutToken]);
+//   - iat not in the future nor older than MaxAge, and exp (when
+//     present) not passed ([ErrInvalidLogoutToken]);
 //   - an "events" object with the back-channel logout event, whose value
 //     is a JSON object, and no "nonce", so that an ID token is never taken
 //     for a logout token ([ErrInvalidLogoutToken]);
@@ -170,16 +173,19 @@ func (v *LogoutTokenVerifier) checkTimes(c *logoutClaims) (time.Time, error) {
 	if iat.After(now.Add(leeway)) {
 		return time.Time{}, fmt.Errorf("%w: issued at %s, now %s", ErrInvalidLogoutToken, stamp(iat), stamp(now))
 	}
-	if c.Exp.set {
-		if now.After(c.Exp.time().Add(leeway)) {
-			return time.Time{}, fmt.Errorf("%w: expired at %s, now %s", ErrInvalidLogoutToken, stamp(c.Exp.time()), stamp(now))
-		}
-		return c.Exp.time().Add(leeway), nil
+	if c.Exp.set && now.After(c.Exp.time().Add(leeway)) {
+		return time.Time{}, fmt.Errorf("%w: expired at %s, now %s", ErrInvalidLogoutToken, stamp(c.Exp.time()), stamp(now))
 	}
-	if now.Sub(iat) > v.maxAge+leeway {
+	// A token is accepted until MaxAge after its iat at most, even when
+	// its exp is later, so that its jti need not be kept longer.
+	until := iat.Add(v.maxAge + leeway)
+	if now.After(until) {
 		return time.Time{}, fmt.Errorf("%w: issued at %s, older than %s", ErrInvalidLogoutToken, stamp(iat), v.maxAge)
 	}
-	return iat.Add(v.maxAge + leeway), nil
+	if c.Exp.set && c.Exp.time().Add(leeway).Before(until) {
+		until = c.Exp.time().Add(leeway)
+	}
+	return until, nil
 }
 
 // logoutClaims is the wire form of a logout token's claims.
@@ -192,7 +198,7 @@ type logoutClaims struct {
 	Exp    numericDate                `json:"exp"`
 	Jti    string                     `json:"jti"`
 	Events map[string]json.RawMessage `json:"events"`
-	Nonce  *json.RawMessage           `json:"nonce"`
+	Nonce  json.RawMessage            `json:"nonce"` // "null" when sent as null
 }
 
 // parseLogoutClaims decodes the claims and applies the rules of section

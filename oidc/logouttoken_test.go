@@ -3,12 +3,15 @@ package oidc
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -51,6 +54,12 @@ func TestLogoutTokenVerifier_Verify(t *testing.T) {
 			return signLogout(t, with(logoutClaimsAt(), map[string]any{"sid": nil, "exp": nil}))
 		}},
 		{name: "nonce", token: func(t *testing.T) string { return signLogout(t, with(logoutClaimsAt(), map[string]any{"nonce": "n"})) }, wantErr: ErrInvalidLogoutToken},
+		{name: "null nonce", token: func(t *testing.T) string {
+			return signLogout(t, with(logoutClaimsAt(), map[string]any{"nonce": json.RawMessage("null")}))
+		}, wantErr: ErrInvalidLogoutToken},
+		{name: "too old with a distant exp", token: func(t *testing.T) string {
+			return signLogout(t, with(logoutClaimsAt(), map[string]any{"iat": testNow.Add(-time.Hour).Unix(), "exp": testNow.Add(time.Hour).Unix()}))
+		}, wantErr: ErrInvalidLogoutToken},
 		{name: "no events", token: func(t *testing.T) string { return signLogout(t, with(logoutClaimsAt(), map[string]any{"events": nil})) }, wantErr: ErrInvalidLogoutToken},
 		{name: "other event", token: func(t *testing.T) string {
 			return signLogout(t, with(logoutClaimsAt(), map[string]any{"events": map[string]any{"urn:other": map[string]any{}}}))
@@ -115,6 +124,72 @@ func TestLogoutTokenVerifier_replay(t *testing.T) {
 	}
 	if _, err := v.Verify(t.Context(), signLogout(t, with(logoutClaimsAt(), map[string]any{"jti": "jti-2"}))); err != nil {
 		t.Errorf("Verify of a jti first seen on a refused token = %v", err)
+	}
+}
+
+// recordingReplay is a ReplayCache that remembers the expiry it is given.
+type recordingReplay struct {
+	mu     sync.Mutex // guards expiry
+	expiry []time.Time
+}
+
+func (r *recordingReplay) Use(_ context.Context, _ string, expiry time.Time) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.expiry = append(r.expiry, expiry)
+	return true, nil
+}
+
+// TestLogoutTokenVerifier_replayBounded: however distant a token's exp,
+// its jti is kept no longer than MaxAge after its iat (plus the leeway),
+// so the replay cache holds only what the provider sent recently.
+func TestLogoutTokenVerifier_replayBounded(t *testing.T) {
+	t.Parallel()
+	rec := &recordingReplay{}
+	v := NewLogoutTokenVerifier(testIssuer, testClientID, publicSet(testES256()),
+		LogoutTokenConfig{Algorithms: []string{jose.ES256}, Now: fixedNow, MaxAge: time.Minute, Leeway: -1, Replay: rec})
+	iat := testNow.Add(-time.Second)
+	for _, exp := range []time.Time{testNow.Add(30 * time.Second), testNow.Add(365 * 24 * time.Hour), {}} {
+		claims := with(logoutClaimsAt(), map[string]any{"iat": iat.Unix(), "exp": nil})
+		if !exp.IsZero() {
+			claims["exp"] = exp.Unix()
+		}
+		if _, err := v.Verify(t.Context(), signLogout(t, claims)); err != nil {
+			t.Fatalf("exp %v: %v", exp, err)
+		}
+		want := iat.Add(time.Minute)
+		if !exp.IsZero() && exp.Before(want) {
+			want = exp
+		}
+		if got := rec.expiry[len(rec.expiry)-1]; !got.Equal(want) {
+			t.Errorf("exp %v: jti kept until %v; want %v", exp, got, want)
+		}
+	}
+}
+
+// TestLogoutTokenVerifier_replayConcurrent: of many concurrent deliveries
+// of one token, exactly one is accepted.
+func TestLogoutTokenVerifier_replayConcurrent(t *testing.T) {
+	t.Parallel()
+	v := newLogoutVerifier()
+	tok := signLogout(t, logoutClaimsAt())
+	var wg sync.WaitGroup
+	var accepted, replayed atomic.Int32
+	for range 32 {
+		wg.Go(func() {
+			switch _, err := v.Verify(t.Context(), tok); {
+			case err == nil:
+				accepted.Add(1)
+			case errors.Is(err, ErrLogoutTokenReplayed):
+				replayed.Add(1)
+			default:
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	if accepted.Load() != 1 || replayed.Load() != 31 {
+		t.Errorf("accepted %d, replayed %d; want 1 and 31", accepted.Load(), replayed.Load())
 	}
 }
 
