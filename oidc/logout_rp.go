@@ -50,9 +50,10 @@ type FrontChannelLogout struct {
 
 // ParseFrontChannelLogout reads the iss and sid query parameters of a
 // front-channel logout request r. When issuer is not empty and iss is
-// present, iss must equal it ([ErrInvalidIssuer]). With requireSession
-// (the client registered frontchannel_logout_session_required), iss and
-// sid must both be present ([ErrMissingClaim]); otherwise the request
+// present, iss must equal it ([ErrInvalidIssuer]). The provider sends
+// both or neither (section 2), so one without the other is refused
+// ([ErrMissingClaim]); with requireSession (the client registered
+// frontchannel_logout_session_required) both must be present. Neither
 // means "end every session of this user agent".
 //
 // The answer should carry Cache-Control: no-cache, no-store (section
@@ -67,7 +68,9 @@ func ParseFrontChannelLogout(r *http.Request, issuer string, requireSession bool
 	switch {
 	case len(q["iss"]) > 1 || len(q["sid"]) > 1:
 		return nil, fmt.Errorf("%w: front-channel logout: repeated iss or sid", ErrMalformedClaims)
-	case requireSession && (f.Issuer == "" || f.SessionID == ""):
+	case (f.Issuer == "") != (f.SessionID == ""):
+		return nil, fmt.Errorf("%w: front-channel logout: iss and sid come together", ErrMissingClaim)
+	case requireSession && f.Issuer == "":
 		return nil, fmt.Errorf("%w: front-channel logout needs iss and sid", ErrMissingClaim)
 	case issuer != "" && f.Issuer != "" && f.Issuer != issuer:
 		return nil, mismatch(ErrInvalidIssuer, f.Issuer, issuer)

@@ -252,6 +252,8 @@ func TestParseFrontChannelLogout(t *testing.T) {
 		{name: "none, required", query: "", require: true, wantErr: ErrMissingClaim},
 		{name: "other issuer", query: "iss=https%3A%2F%2Fevil.example&sid=s1", wantErr: ErrInvalidIssuer},
 		{name: "repeated", query: "sid=a&sid=b", wantErr: ErrMalformedClaims},
+		{name: "sid without iss", query: "sid=s1", wantErr: ErrMissingClaim},
+		{name: "iss without sid", query: "iss=" + url.QueryEscape(testIssuer), wantErr: ErrMissingClaim},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
