@@ -138,7 +138,10 @@ func manageable(c *Client) error {
 
 // call sends a request whose answer is a client information response.
 // prev, when not nil, is the client before the call: its registration
-// access token and URI are kept when the answer does not rotate them.
+// access token and URI are kept when the answer does not rotate them, and
+// its secret when the answer leaves it out and the client still
+// authenticates with one, so that a saved client never loses a credential
+// the server did not take back.
 func (r *Registrar) call(ctx context.Context, endpoint, method, rawURL, token string, body []byte, prev *Client) (*Client, error) {
 	resp, err := r.send(ctx, endpoint, method, rawURL, token, body)
 	if err != nil {
@@ -157,8 +160,18 @@ func (r *Registrar) call(ctx context.Context, endpoint, method, rawURL, token st
 		}
 		c.RegistrationAccessToken = cmpOr(c.RegistrationAccessToken, prev.RegistrationAccessToken)
 		c.RegistrationClientURI = cmpOr(c.RegistrationClientURI, prev.RegistrationClientURI)
+		if c.ClientSecret == "" && usesSecret(c.TokenEndpointAuthMethod) {
+			c.ClientSecret, c.ClientSecretExpiresAt = prev.ClientSecret, prev.ClientSecretExpiresAt
+		}
 	}
 	return c, nil
+}
+
+// usesSecret reports whether a token_endpoint_auth_method authenticates
+// with the client secret; empty is RFC 7591's default,
+// client_secret_basic.
+func usesSecret(method string) bool {
+	return method == "" || strings.HasPrefix(method, "client_secret_")
 }
 
 // parseClient decodes a client information response.

@@ -196,3 +196,72 @@ func TestClient_String_redactsSecrets(t *testing.T) {
 		t.Errorf("JSON round trip = %+v, %v; want the secrets kept for storage", back, err)
 	}
 }
+
+// TestRegistrar_managementAnswers: RFC 7592 section 3 lets the server
+// rotate the registration access token on any call; the client then
+// carries the new one, keeps the old one when the answer has none, and
+// refuses an answer about another client.
+func TestRegistrar_managementAnswers(t *testing.T) {
+	t.Parallel()
+	srv, r := newServer(t)
+	c, err := r.Register(t.Context(), registration.Metadata{GrantTypes: []string{"client_credentials"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		body      string
+		wantToken string
+		wantURI   string
+		wantIs    error
+		noSecret  bool
+	}{
+		{name: "rotated", body: `{"client_id":%q,"registration_access_token":"rotated-token","registration_client_uri":"https://op.example/moved"}`,
+			wantToken: "rotated-token", wantURI: "https://op.example/moved"},
+		{name: "token and secret left out", body: `{"client_id":%q}`, wantToken: c.RegistrationAccessToken, wantURI: c.RegistrationClientURI},
+		{name: "made public", body: `{"client_id":%q,"token_endpoint_auth_method":"none"}`, wantToken: c.RegistrationAccessToken, wantURI: c.RegistrationClientURI, noSecret: true},
+		{name: "another client", body: `{"client_id":"someone-else-%s","registration_access_token":"t"}`, wantIs: registration.ErrInvalidClientInformation},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// Not parallel: faults are per server.
+			srv.InjectFault(oauthtest.Fault{Endpoint: oauthtest.ClientConfigurationEndpoint, Times: 1, Status: 200,
+				Body: fmt.Appendf(nil, tt.body, c.ClientID)})
+			got, err := r.Read(t.Context(), c)
+			if tt.wantIs != nil {
+				if !errors.Is(err, tt.wantIs) || got != nil {
+					t.Fatalf("Read = %v, %v; want no client and %v", got, err, tt.wantIs)
+				}
+				return
+			}
+			if err != nil || got.RegistrationAccessToken != tt.wantToken || got.RegistrationClientURI != tt.wantURI {
+				t.Fatalf("Read = %+v, %v; want token %q at %q", got, err, tt.wantToken, tt.wantURI)
+			}
+			if wantSecret := !tt.noSecret; (got.ClientSecret == c.ClientSecret) != wantSecret || c.ClientSecret == "" {
+				t.Errorf("Read kept the client secret: %t; want %t", got.ClientSecret == c.ClientSecret, wantSecret)
+			}
+		})
+	}
+}
+
+// TestRegistrar_Update_sendsCredentials: the update carries client_id and
+// the client's secret (RFC 7592 section 2.2) with the new metadata.
+func TestRegistrar_Update_sendsCredentials(t *testing.T) {
+	t.Parallel()
+	srv, r := newServer(t)
+	c, err := r.Register(t.Context(), registration.Metadata{GrantTypes: []string{"client_credentials"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Update(t.Context(), c, registration.Metadata{GrantTypes: []string{"client_credentials"}, ClientName: "n"}); err != nil {
+		t.Fatal(err)
+	}
+	reqs := srv.Requests()
+	var sent map[string]any
+	if err := json.Unmarshal(reqs[len(reqs)-1].Body, &sent); err != nil {
+		t.Fatal(err)
+	}
+	if sent["client_id"] != c.ClientID || sent["client_secret"] != c.ClientSecret || sent["client_name"] != "n" {
+		t.Errorf("update body %v; want client_id, client_secret and the metadata", sent)
+	}
+}
