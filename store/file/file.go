@@ -21,7 +21,9 @@ const DefaultLeaseTTL = 30 * time.Second
 // file with the default lease.
 type Options struct {
 	// Key, when set, encrypts the stored token with AES-GCM; it must be
-	// 16, 24 or 32 bytes. Empty: the token is stored as JSON, protected by
+	// 16, 24 or 32 bytes. The ciphertext is bound to the file's name: one
+	// copied over another token file does not decrypt, and a renamed file
+	// does not either. Empty: the token is stored as JSON, protected by
 	// the file mode 0600 only. A store with a key refuses to read a plain
 	// file, and one without a key an encrypted file.
 	Key []byte
@@ -64,7 +66,9 @@ func New(path string, opts Options) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("file store: %w", err)
 	}
-	codec, err := sealed.NewCodec(opts.Key, "oauthkit file token")
+	// The name, not the directory: processes may see one directory at
+	// different paths (container mounts).
+	codec, err := sealed.NewCodec(opts.Key, "oauthkit file token "+filepath.Base(abs))
 	if err != nil {
 		return nil, fmt.Errorf("file store: %w", err)
 	}

@@ -116,6 +116,34 @@ func TestStore_encryption(t *testing.T) {
 	}
 }
 
+// An encrypted token is bound to its file's name: one copied over
+// another token file under the same key (another user's, another
+// profile's) does not decrypt.
+func TestStore_encryptionBindsName(t *testing.T) {
+	t.Parallel()
+	key := bytes.Repeat([]byte{1}, 32)
+	dir := t.TempDir()
+	alice, bob := filepath.Join(dir, "alice.json"), filepath.Join(dir, "bob.json")
+	storetest.Put(t, newStore(t, alice, file.Options{Key: key}), storetest.Token(1))
+	raw, err := os.ReadFile(alice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bob, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := newStore(t, bob, file.Options{Key: key}).Load(t.Context()); err == nil || !strings.Contains(err.Error(), "does not decrypt") {
+		t.Fatalf("Load() of a ciphertext copied from another file = %v, %v; want a decryption error", got, err)
+	}
+	moved := filepath.Join(t.TempDir(), "alice.json")
+	if err := os.WriteFile(moved, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := newStore(t, moved, file.Options{Key: key}).Load(t.Context()); err != nil {
+		t.Fatalf("Load() of the file in another directory, same name: %v", err)
+	}
+}
+
 func TestNew_errors(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
