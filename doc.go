@@ -72,10 +72,15 @@
 // State (128 bits from crypto/rand) is always sent and compared in
 // constant time; PKCE S256 is on for the code grant; OpenID Connect
 // requests get a nonce. Tokens, codes and secrets never travel over plain
-// http except to loopback, unless [Config.InsecureAllowHTTP] says so.
-// Response bodies are capped at 1 MiB. String, GoString and slog output
-// of tokens, configs and requests never show secrets. The package reads no
-// environment variables.
+// http except to loopback, unless [Config.InsecureAllowHTTP] says so, and
+// never follow a redirect: endpoint calls refuse 3xx answers
+// ([ErrRedirect]), and protected requests redirected to another origin go
+// without the token. Endpoint calls without a deadline get
+// [Config.EndpointTimeout]. Response bodies are capped at 1 MiB. String,
+// GoString and slog output of tokens, configs and requests never show
+// secrets, and no error rendering shows a credential from a response
+// body. The package reads no environment variables. The repository's
+// docs/security.md states the threat model.
 //
 // # Errors
 //
