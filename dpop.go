@@ -1,9 +1,12 @@
 package oauthkit
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/oauthkit/oauthkit/dpop"
@@ -11,7 +14,7 @@ import (
 )
 
 // DPoP (RFC 9449) in the session: proofs on token requests (the token
-// client, sendWithProof) and on requests with a DPoP-bound token (the
+// client, postWithProof) and on requests with a DPoP-bound token (the
 // transport, roundTripDPoP), each retried once when the server asks for a
 // nonce. None of it runs for bearer tokens.
 
@@ -49,12 +52,22 @@ func (s *Session) checkIssued(g Grant, tok *Token, r *rawResponse) error {
 	return checkGrantToken(g, tok, r)
 }
 
-// sendWithProof sends an endpoint request with a DPoP proof (RFC 9449
+// postWithProof sends an endpoint request with a DPoP proof (RFC 9449
 // section 5) and, when the server answers use_dpop_nonce with a nonce
 // other than the one the proof had, once more with a proof carrying it
-// (section 8). The nonce cache learns from every answer.
-func (s *Session) sendWithProof(req *http.Request, c endpointCall) (*rawResponse, error) {
+// (section 8). The nonce cache learns from every answer. The second
+// request is built anew from the form as the caller gave it, client
+// authentication included: a client assertion is good for one request
+// (RFC 7523 section 3), and servers check it, and record its jti, before
+// they look at the proof.
+func (s *Session) postWithProof(ctx context.Context, c endpointCall) (*rawResponse, error) {
+	form := c.form
+	c.form = cloneForm(form) // client authentication adds to it
 	for retried := false; ; retried = true {
+		req, err := s.newPost(ctx, c)
+		if err != nil {
+			return nil, err
+		}
 		used := s.dpop.Nonce(req.URL)
 		proof, err := s.dpop.ProofWithNonce(req.Method, req.URL, "", used)
 		if err != nil {
@@ -66,13 +79,20 @@ func (s *Session) sendWithProof(req *http.Request, c endpointCall) (*rawResponse
 			return nil, err
 		}
 		s.dpop.UpdateNonce(req.URL, raw.header)
-		if retried || s.dpop.Nonce(req.URL) == used || !raw.useDPoPNonce() || req.GetBody == nil {
+		if retried || s.dpop.Nonce(req.URL) == used || !raw.useDPoPNonce() {
 			return raw, nil
 		}
-		if req.Body, err = req.GetBody(); err != nil {
-			return nil, fmt.Errorf("oauthkit: %s endpoint: %w", c.endpoint, err)
-		}
+		c.form = form
 	}
+}
+
+// cloneForm returns a deep copy of f.
+func cloneForm(f url.Values) url.Values {
+	c := make(url.Values, len(f))
+	for k, vs := range f {
+		c[k] = slices.Clone(vs)
+	}
+	return c
 }
 
 // useDPoPNonce reports whether an answer is the use_dpop_nonce error, in

@@ -452,3 +452,50 @@ func TestDPoP_pushedAuthorization(t *testing.T) {
 		t.Errorf("exchange with the key: %v", err)
 	}
 }
+
+// TestDPoP_nonceRetryAuthenticatesAgain: the request sent again with the
+// nonce carries a new client assertion. An assertion is good for one
+// request (RFC 7523 section 3), and servers check it, and record its
+// jti, before they look at the proof, so the retry of a token request or
+// a push with the first one's assertion would be refused.
+func TestDPoP_nonceRetryAuthenticatesAgain(t *testing.T) {
+	t.Parallel()
+	srv := dpopServer(t, func(s *oauthtest.Server) { s.DPoPNonce = true })
+	key, err := dpop.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := "0123456789abcdef0123456789abcdef"
+	tests := []struct {
+		name   string
+		client oauthtest.Client
+		cfg    oauthkit.Config
+	}{
+		{"client_secret_jwt", oauthtest.Client{AuthMethod: oauthtest.ClientSecretJWT, Secret: secret},
+			oauthkit.Config{AuthMethod: oauthkit.ClientSecretJWT, ClientSecret: secret}},
+		{"private_key_jwt", oauthtest.Client{AuthMethod: oauthtest.PrivateKeyJWT, PublicKey: key},
+			oauthkit.Config{AuthMethod: oauthkit.PrivateKeyJWT, ClientKey: key}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.client.RedirectURIs = []string{"https://app.example/cb"}
+			c := srv.RegisterClient(tt.client)
+			cfg := tt.cfg
+			cfg.ClientID, cfg.TokenURL, cfg.DPoP = c.ID, srv.TokenURL(), &dpop.Config{}
+			cfg.AuthURL, cfg.PushedAuthURL, cfg.RedirectURL = srv.AuthorizationURL(), srv.PushedAuthorizationURL(), "https://app.example/cb"
+			s, err := oauthkit.NewSession(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.FetchToken(t.Context(), oauthkit.ClientCredentials()); err != nil {
+				t.Errorf("token request with a nonce retry: %v", err)
+			}
+			srv.RotateDPoPNonce()
+			srv.RotateDPoPNonce()
+			if _, err := s.PushAuthorizationRequest(t.Context()); err != nil {
+				t.Errorf("push with a nonce retry: %v", err)
+			}
+		})
+	}
+}

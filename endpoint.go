@@ -57,6 +57,19 @@ func (e *transportError) Unwrap() error { return e.err }
 func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error) {
 	ctx, cancel := wire.WithDefaultTimeout(ctx, s.cfg.EndpointTimeout)
 	defer cancel()
+	if c.dpop && s.dpop != nil {
+		return s.postWithProof(ctx, c)
+	}
+	req, err := s.newPost(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return s.send(req, c)
+}
+
+// newPost builds the request of c: the client authenticated (which may
+// add to c.form), the transport checked, the request hooks run.
+func (s *Session) newPost(ctx context.Context, c endpointCall) (*http.Request, error) {
 	known := s.tokenEndpoint.is(c.url)
 	raw := c.url
 	if known {
@@ -101,10 +114,7 @@ func (s *Session) post(ctx context.Context, c endpointCall) (*rawResponse, error
 	if err := syncBody(req, before); err != nil {
 		return nil, fmt.Errorf("oauthkit: %s endpoint: request hook: %w", c.endpoint, err)
 	}
-	if c.dpop && s.dpop != nil {
-		return s.sendWithProof(req, c)
-	}
-	return s.send(req, c)
+	return req, nil
 }
 
 // knownEndpoint is an endpoint URL parsed, and checked for transport

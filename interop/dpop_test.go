@@ -86,6 +86,23 @@ func TestDPoP_nonce(t *testing.T) {
 	}
 }
 
+// TestDPoP_nonceWithClientAssertion: the nonce retry of a private_key_jwt
+// client carries a new assertion; the provider records an assertion's
+// jti before it checks the proof, and refuses one used twice.
+func TestDPoP_nonceWithClientAssertion(t *testing.T) {
+	t.Parallel()
+	tokenPath := mustURLPath(t, idp.Metadata().TokenEndpoint)
+	hc, counter := newCountingClient(tokenPath)
+	s := privateJWTClient.session(t, dpopConfig, func(c *oauthkit.Config) { c.HTTPClient = hc })
+	tok, err := s.FetchToken(t.Context(), oauthkit.ClientCredentials())
+	if err != nil {
+		t.Fatalf("FetchToken: %v", err)
+	}
+	if tok.TokenType != "DPoP" || counter.count(tokenPath) != 2 {
+		t.Errorf("token_type %q after %d token requests; want DPoP after 2 (one nonce retry)", tok.TokenType, counter.count(tokenPath))
+	}
+}
+
 // TestDPoP_dpopJKT: dpop_jkt in the authorization request binds the code
 // to the key; another key cannot redeem it.
 func TestDPoP_dpopJKT(t *testing.T) {

@@ -126,7 +126,9 @@ function senderFeatures(mtls) {
     dPoP: {
       enabled: true,
       nonceSecret: randomBytes(32),
-      requireNonce: (ctx) => ctx.oidc?.client?.clientId === 'dpop-nonce-client',
+      // private-key-client's assertions are single-use, so its nonce
+      // retries must authenticate again.
+      requireNonce: (ctx) => ['dpop-nonce-client', 'private-key-client'].includes(ctx.oidc?.client?.clientId),
     },
   };
   if (mtls) {
