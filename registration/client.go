@@ -145,9 +145,10 @@ func redact(s string) string {
 // ClientSecret, AuthMethod from token_endpoint_auth_method unless base
 // sets AuthMethod or ClientAuth, RedirectURL to the only redirect URI
 // unless base sets one, Scopes from scope unless base sets them, and
-// RequirePushedAuth when the client requires pushed requests and base
-// names a PushedAuthURL. Endpoints come from elsewhere: the provider's
-// metadata (oidc.Provider.Config) or base itself.
+// RequirePushedAuth when the client requires pushed requests. Endpoints
+// come from elsewhere: the provider's metadata (oidc.Provider.Config, which
+// fills PushedAuthURL) or base itself; a session that requires pushed
+// requests and has no PushedAuthURL refuses to start.
 func (c *Client) Config(base oauthkit.Config) oauthkit.Config {
 	cfg := base
 	cfg.ClientID, cfg.ClientSecret = c.ClientID, c.ClientSecret
@@ -160,6 +161,6 @@ func (c *Client) Config(base oauthkit.Config) oauthkit.Config {
 	if len(cfg.Scopes) == 0 && c.Scope != "" {
 		cfg.Scopes = splitScope(c.Scope)
 	}
-	cfg.RequirePushedAuth = cfg.RequirePushedAuth || (c.RequirePushedAuthorizationRequests && cfg.PushedAuthURL != "")
+	cfg.RequirePushedAuth = cfg.RequirePushedAuth || c.RequirePushedAuthorizationRequests
 	return cfg
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/jose"
 	"github.com/oauthkit/oauthkit/oauthtest"
+	"github.com/oauthkit/oauthkit/oidc"
 	"github.com/oauthkit/oauthkit/registration"
 )
 
@@ -263,5 +264,51 @@ func TestRegistrar_Update_sendsCredentials(t *testing.T) {
 	}
 	if sent["client_id"] != c.ClientID || sent["client_secret"] != c.ClientSecret || sent["client_name"] != "n" {
 		t.Errorf("update body %v; want client_id, client_secret and the metadata", sent)
+	}
+}
+
+// TestClient_Config_pushedAuthorization: a client registered with
+// require_pushed_authorization_requests pushes its authorization requests
+// when its Config is completed from discovery afterwards, the order the
+// docs show, which is the only order that knows the PAR endpoint.
+func TestClient_Config_pushedAuthorization(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	srv, r := newServer(t)
+	c, err := r.Register(ctx, registration.Metadata{RedirectURIs: []string{"https://app.example/cb"},
+		RequirePushedAuthorizationRequests: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := oidc.NewProvider(ctx, srv.URL, oidc.ProviderConfig{HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := p.Config(c.Config(oauthkit.Config{HTTPClient: srv.Client()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := oauthkit.NewSession(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, err := s.AuthorizationURLContext(ctx)
+	if err != nil {
+		t.Fatalf("AuthorizationURLContext: %v", err)
+	}
+	if ar.RequestURI == "" {
+		t.Fatalf("authorization request %v was not pushed", ar)
+	}
+	callback, err := srv.Authorize(ctx, ar.URL)
+	if err != nil {
+		t.Fatalf("Authorize: %v", err)
+	}
+	if _, err := s.ExchangeAuthorizationResponse(ctx, callback, *ar); err != nil {
+		t.Fatalf("ExchangeAuthorizationResponse: %v", err)
+	}
+	// Without any PAR endpoint the session refuses to start, rather than
+	// build requests the server turns down.
+	if _, err := oauthkit.NewSession(c.Config(oauthkit.Config{AuthURL: srv.AuthorizationURL()})); !errors.Is(err, oauthkit.ErrInvalidConfig) {
+		t.Errorf("NewSession without a PAR endpoint = %v; want ErrInvalidConfig", err)
 	}
 }
