@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -138,8 +139,10 @@ func (v *LogoutTokenVerifier) Verify(ctx context.Context, raw string) (*LogoutTo
 	if err != nil {
 		return nil, err
 	}
-	if typ := vt.Header.Type; typ != "" && typ != "logout+jwt" && typ != "JWT" {
-		return nil, fmt.Errorf("%w: typ %q", ErrInvalidLogoutToken, typ)
+	// typ is a media type, compared without case and with its
+	// "application/" left out (RFC 7515 section 4.1.9).
+	if typ := strings.TrimPrefix(strings.ToLower(vt.Header.Type), "application/"); typ != "" && typ != "logout+jwt" && typ != "jwt" {
+		return nil, fmt.Errorf("%w: typ %q", ErrInvalidLogoutToken, vt.Header.Type)
 	}
 	c, err := parseLogoutClaims(vt.Payload)
 	if err != nil {

@@ -87,6 +87,14 @@ func TestLogoutTokenVerifier_Verify(t *testing.T) {
 		{name: "issued in the future", token: func(t *testing.T) string {
 			return signLogout(t, with(logoutClaimsAt(), map[string]any{"iat": testNow.Add(time.Hour).Unix()}))
 		}, wantErr: ErrInvalidLogoutToken},
+		{name: "typ with media type prefix", token: func(t *testing.T) string {
+			tok, _ := jose.Sign(testES256(), "", map[string]any{"typ": "application/Logout+JWT"}, logoutClaimsAt())
+			return tok
+		}},
+		{name: "generic typ", token: func(t *testing.T) string {
+			tok, _ := jose.Sign(testES256(), "", map[string]any{"typ": "JWT"}, logoutClaimsAt())
+			return tok
+		}},
 		{name: "id token typ", token: func(t *testing.T) string {
 			tok, _ := jose.Sign(testES256(), "", map[string]any{"typ": "id_token+jwt"}, logoutClaimsAt())
 			return tok
