@@ -10,11 +10,14 @@
 package redact
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"net/url"
 	"slices"
 	"strings"
+
+	"github.com/oauthkit/oauthkit/internal/jsonscan"
 )
 
 // Marker replaces each credential value.
@@ -46,6 +49,18 @@ func String(s string) string {
 	if !mentionsCredential(s) {
 		return s
 	}
+	return redact([]byte(s))
+}
+
+// Bytes is [String] for a body.
+func Bytes(b []byte) string {
+	if !mentionsCredential(string(b)) {
+		return string(b)
+	}
+	return redact(b)
+}
+
+func redact(s []byte) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
@@ -58,27 +73,24 @@ func String(s string) string {
 		for j < len(s) && isNameByte(s[j]) {
 			j++
 		}
-		run := strings.TrimSuffix(s[i:j], `\`) // the escape of a closing quote
-		if run == "" {
+		run := bytes.TrimSuffix(s[i:j], []byte(`\`)) // the escape of a closing quote
+		if len(run) == 0 {
 			b.WriteByte(s[i])
 			i++
 			continue
 		}
 		j = i + len(run)
 		sep, vstart, ok := separator(s, j)
-		if !ok || !IsCredential(decodeName(run)) {
-			b.WriteString(run)
+		if !ok || !IsCredential(decodeName(string(run))) {
+			b.Write(run)
 			i = j
 			continue
 		}
-		b.WriteString(s[i:vstart])
+		b.Write(s[i:vstart])
 		i = redactValue(&b, s, vstart, sep)
 	}
 	return b.String()
 }
-
-// Bytes is [String] for a body.
-func Bytes(b []byte) string { return String(string(b)) }
 
 // mentionsCredential is a cheap filter: could s hold a credential name,
 // plain or escaped?
@@ -95,96 +107,54 @@ func mentionsCredential(s string) bool {
 // separator looks past a name ending at j for the closing quote of a JSON
 // member name (plain or escaped), then ":" or "="; it returns the
 // separator and where the value starts.
-func separator(s string, j int) (byte, int, bool) {
-	if strings.HasPrefix(s[j:], `\"`) {
+func separator(s []byte, j int) (byte, int, bool) {
+	if bytes.HasPrefix(s[j:], []byte(`\"`)) {
 		j += 2
 	} else if j < len(s) && s[j] == '"' {
 		j++
 	}
-	j = skipSpace(s, j)
+	j = jsonscan.SkipSpace(s, j)
 	if j >= len(s) || (s[j] != ':' && s[j] != '=') {
 		return 0, 0, false
 	}
-	return s[j], skipSpace(s, j+1), true
+	return s[j], jsonscan.SkipSpace(s, j+1), true
 }
 
 // redactValue writes Marker for the value at j and returns where the value
-// ends. After ":" any value (string, number, object, array) becomes the
-// JSON string "[redacted]"; after "=" a bare value becomes [redacted].
-func redactValue(b *strings.Builder, s string, j int, sep byte) int {
+// ends. After ":" any JSON value (string, number, literal, object, array)
+// becomes the JSON string "[redacted]"; after "=" a quoted value becomes
+// "[redacted]" and a bare one [redacted].
+func redactValue(b *strings.Builder, s []byte, j int, sep byte) int {
 	if j >= len(s) {
 		return j
 	}
 	quoted := `"` + Marker + `"`
 	switch {
-	case strings.HasPrefix(s[j:], `\"`): // a JSON document inside a JSON string
-		end := strings.Index(s[j+2:], `\"`)
+	case bytes.HasPrefix(s[j:], []byte(`\"`)): // a JSON document inside a JSON string
+		end := bytes.Index(s[j+2:], []byte(`\"`))
 		if end < 0 {
 			end = len(s) - j - 2
 		}
 		b.WriteString(`\"` + Marker + `\"`)
 		return min(j+2+end+2, len(s))
+	case sep == ':':
+		end := jsonscan.ValueEnd(s, j)
+		if end > j {
+			b.WriteString(quoted)
+		}
+		return end
 	case s[j] == '"':
 		b.WriteString(quoted)
-		return stringEnd(s, j)
-	case sep == ':' && (s[j] == '{' || s[j] == '['):
-		b.WriteString(quoted)
-		return compositeEnd(s, j)
+		return jsonscan.StringEnd(s, j)
 	}
 	end := j
-	for end < len(s) && !isValueEnd(s[end], sep) {
+	for end < len(s) && !isFormValueEnd(s[end]) {
 		end++
 	}
-	if end == j {
-		return j
-	}
-	if sep == ':' {
-		b.WriteString(quoted)
-	} else {
+	if end > j {
 		b.WriteString(Marker)
 	}
 	return end
-}
-
-// stringEnd returns the index after the JSON string starting at i, or
-// len(s) when it is not closed.
-func stringEnd(s string, i int) int {
-	for j := i + 1; j < len(s); j++ {
-		switch s[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return len(s)
-}
-
-// compositeEnd returns the index after the JSON object or array starting
-// at i, or len(s) when it is not closed.
-func compositeEnd(s string, i int) int {
-	depth := 0
-	for j := i; j < len(s); j++ {
-		switch s[j] {
-		case '"':
-			j = stringEnd(s, j) - 1
-		case '{', '[':
-			depth++
-		case '}', ']':
-			depth--
-			if depth == 0 {
-				return j + 1
-			}
-		}
-	}
-	return len(s)
-}
-
-func skipSpace(s string, i int) int {
-	for i < len(s) && strings.IndexByte(" \t\r\n", s[i]) >= 0 {
-		i++
-	}
-	return i
 }
 
 // decodeName decodes a name as the library's decoders read it: JSON
@@ -210,11 +180,8 @@ func isNameByte(c byte) bool {
 		('a' <= c && c <= 'z') || ('A' <= c && c <= 'Z') || ('0' <= c && c <= '9')
 }
 
-// isValueEnd: characters that end a bare value after sep.
-func isValueEnd(c, sep byte) bool {
-	if sep == ':' {
-		return strings.IndexByte(",}] \t\r\n", c) >= 0
-	}
+// isFormValueEnd: characters that end a bare value after "=".
+func isFormValueEnd(c byte) bool {
 	return strings.IndexByte("&; \t\r\n\"'<>", c) >= 0
 }
 
