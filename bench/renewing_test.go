@@ -62,9 +62,7 @@ func setupRenewing(tb testing.TB) (*oauthkit.Session, func()) {
 		_, err := s.ValidToken(context.Background()) // starts the renewal and waits for it
 		renewed <- err
 	}()
-	for g.requests.Load() == 0 {
-		time.Sleep(100 * time.Microsecond)
-	}
+	<-g.arrived // the renewal is held at the endpoint
 	return s, func() {
 		if !s.Renewing() {
 			tb.Error("the renewal ended during the benchmark")

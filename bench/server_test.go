@@ -25,6 +25,7 @@ type tokenServer struct {
 	*httptest.Server
 	delay    time.Duration
 	gate     chan struct{} // nil: not gated
+	arrived  chan struct{} // of a gated server: a request is held
 	requests atomic.Int64
 
 	mu       sync.Mutex  // guards arrivals and answers
@@ -43,7 +44,7 @@ func newTokenServer(tb testing.TB, delay time.Duration) *tokenServer {
 // long as a benchmark needs.
 func newGatedTokenServer(tb testing.TB) *tokenServer {
 	tb.Helper()
-	return startTokenServer(tb, &tokenServer{gate: make(chan struct{})})
+	return startTokenServer(tb, &tokenServer{gate: make(chan struct{}), arrived: make(chan struct{}, 1)})
 }
 
 func startTokenServer(tb testing.TB, ts *tokenServer) *tokenServer {
@@ -88,6 +89,10 @@ func (ts *tokenServer) serveToken(w http.ResponseWriter, r *http.Request) {
 	ts.arrivals = append(ts.arrivals, time.Now())
 	ts.mu.Unlock()
 	if ts.gate != nil {
+		select {
+		case ts.arrived <- struct{}{}:
+		default:
+		}
 		select {
 		case <-ts.gate:
 		case <-r.Context().Done():
