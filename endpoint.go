@@ -161,24 +161,13 @@ type postRequest struct {
 }
 
 // setFormBody makes enc the body of req, which can be sent again (on a
-// redirect or retry by the transport).
+// redirect or retry by the transport). The body is a NopCloser over a
+// strings.Reader, as http.NewRequest makes it: net/http recognizes it as
+// in memory and sends it in the same packet as the headers.
 func setFormBody(req *http.Request, enc string) {
-	req.Body, req.ContentLength = newFormBody(enc), int64(len(enc))
-	req.GetBody = func() (io.ReadCloser, error) { return newFormBody(enc), nil }
+	req.Body, req.ContentLength = io.NopCloser(strings.NewReader(enc)), int64(len(enc))
+	req.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader(enc)), nil }
 }
-
-// formBody is a form-encoded request body: a reader and its Close in one
-// value.
-type formBody struct{ strings.Reader }
-
-func newFormBody(enc string) *formBody {
-	b := new(formBody)
-	b.Reset(enc)
-	return b
-}
-
-// Close does nothing: the body is in memory.
-func (*formBody) Close() error { return nil }
 
 // send sends an endpoint request without following redirects: the
 // request carries client credentials or a grant, and a redirect would
