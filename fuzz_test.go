@@ -96,6 +96,8 @@ func FuzzTokenJSON(f *testing.F) {
 	f.Add(`{"access_token":"a","expires_in":9223372036854775807}`)
 	f.Add(`{"access_token":"a","expires_at":9223372036854775807}`)
 	f.Add(`{"access_token":"a","expires_at":null,"expires_in":{"x":1}}`)
+	f.Add(`{"access_token":"","expires_in":1e16}`)
+	f.Add(`{"access_token":"","expires_at":9.3e18}`)
 	now := time.Unix(1700000000, 0)
 	f.Fuzz(func(t *testing.T, body string) {
 		var m map[string]any

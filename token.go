@@ -335,7 +335,10 @@ func number(v any) (int64, error) {
 	default:
 		return 0, fmt.Errorf("a %s, want a number", jsonKind(v))
 	}
-	if math.IsNaN(f) || math.IsInf(f, 0) || math.Abs(f) > 1<<53 {
+	// The integer path takes every int64, so the float path does too: a
+	// value kept as a float in Extra and saved as an integer must load the
+	// same way again.
+	if math.IsNaN(f) || f >= math.MaxInt64 || f < math.MinInt64 {
 		return 0, fmt.Errorf("number out of range: %v", f)
 	}
 	return int64(f), nil
