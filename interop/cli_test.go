@@ -74,7 +74,8 @@ func TestCLI(t *testing.T) {
 // login with --issuer and no --scope asks for openid and gets an ID
 // token; a client without a secret is named public before the device code
 // shows; --resource makes the provider issue a token for its API, which
-// the API accepts; a Google-style client JSON file supplies the client.
+// the API accepts, also after the token is refreshed; a Google-style
+// client JSON file supplies the client.
 func TestCLI_inputs(t *testing.T) {
 	t.Parallel()
 	bin := buildCLI(t)
@@ -94,6 +95,22 @@ func TestCLI_inputs(t *testing.T) {
 		out := c.run(t, "token", "-p", "oidc", "-o", "json", "--show-secrets")
 		if err := json.Unmarshal([]byte(out), &tok); err != nil || tok["id_token"] == nil {
 			t.Errorf("token = %q (%v); want an ID token for the openid scope", out, err)
+		}
+	})
+	t.Run("resource on every refresh", func(t *testing.T) {
+		t.Parallel()
+		api := newAPI(t)
+		c := cli{bin: bin, configDir: t.TempDir()}
+		c.interact(t, approveFromCLI, "login", "-p", "interop", "--issuer", op.Issuer, "--client-id", "cli-client",
+			"--grant", "device_code", "--resource", apiResource, "--scope", "openid api:read offline_access")
+		old := c.editToken(t, func(tok map[string]any) { tok["expires_at"] = time.Now().Add(-time.Minute).Unix() })
+		var got map[string]string
+		body := c.run(t, "request", "-p", "interop", api)
+		if err := json.Unmarshal([]byte(body), &got); err != nil || got["scope"] != "api:read" {
+			t.Errorf("the API answered %q (%v) after the refresh; want a token for it with scope api:read", body, err)
+		}
+		if renewed := c.editToken(t, func(map[string]any) {}); renewed["access_token"] == old["access_token"] {
+			t.Error("the expired token was not refreshed")
 		}
 	})
 	t.Run("resource and client JSON file", func(t *testing.T) {

@@ -76,6 +76,9 @@ func (a *app) config(ctx context.Context, p *profile, fresh bool) (oauthkit.Conf
 		}
 	}
 	loggedSender(&cfg, p)
+	if extra := p.extraParams(); len(extra) > 0 {
+		cfg.Hooks.RefreshTokenRequest = append(cfg.Hooks.RefreshTokenRequest, addParams(extra))
+	}
 	return cfg, prov, profileGrant(&cfg, p)
 }
 

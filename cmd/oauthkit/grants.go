@@ -3,10 +3,15 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/assertion"
+	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
 // paramGrant is a grant with the profile's extra parameters added to its
@@ -29,6 +34,34 @@ func (g paramGrant) TokenParams(ctx context.Context) (url.Values, error) {
 		}
 	}
 	return v, nil
+}
+
+// addParams is a refresh request hook that adds the profile's extra
+// parameters the request does not carry itself, so that the renewals the
+// session makes on its own ("token", "request") ask for the same
+// audience and resources as the login did. RFC 6749 section 3.2 has
+// servers ignore parameters they do not know.
+func addParams(extra url.Values) func(*http.Request) error {
+	return func(req *http.Request) error {
+		if req.Body == nil || req.Body == http.NoBody {
+			return nil
+		}
+		b, err := wire.ReadBody(req.Body, wire.MaxBody)
+		if err != nil {
+			return fmt.Errorf("reading the refresh request: %w", err)
+		}
+		form, err := url.ParseQuery(string(b))
+		if err != nil {
+			return fmt.Errorf("reading the refresh request: %w", err)
+		}
+		for k, vs := range extra {
+			if _, ok := form[k]; !ok {
+				form[k] = vs
+			}
+		}
+		req.Body = io.NopCloser(strings.NewReader(form.Encode()))
+		return nil
+	}
 }
 
 // noClientAuth sends no client credentials: a jwt-bearer assertion

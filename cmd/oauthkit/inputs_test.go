@@ -136,6 +136,23 @@ func TestLogin_requestParams(t *testing.T) {
 	}
 	check("renewal from the saved profile")
 
+	// A profile with a refresh token sends them on every refresh: the
+	// automatic one of "token" and "request", and "refresh", once each.
+	if r := f.run(t, append([]string{"login"}, f.endpoints("-p", "rt", "--grant", "password", "--username", "alice",
+		"--audience", "https://api.example", "--resource", "https://r1.example", "--resource", "https://r2.example", "--param", "foo=bar")...)...); r.code != exitOK {
+		t.Fatalf("login: exit %d\n%s", r.code, r.stderr)
+	}
+	for _, args := range [][]string{{"token", "-p", "rt"}, {"request", "-p", "rt", f.srv.UserInfoURL()}, {"refresh", "-p", "rt"}} {
+		f.expireToken(t, "rt")
+		if r := f.run(t, args...); r.code != exitOK {
+			t.Fatalf("%s: exit %d\n%s", args[0], r.code, r.stderr)
+		}
+		if got := lastForm(t, f.srv, oauthtest.TokenEndpoint).Get("grant_type"); got != "refresh_token" {
+			t.Fatalf("%s: last token request grant_type = %q, want refresh_token", args[0], got)
+		}
+		check(args[0] + " refreshing")
+	}
+
 	// The browser login sends them in the authorization request.
 	bg := runBackground(t, f.env, append([]string{"login", "--no-browser", "-p", "web", "--param", "prompt=consent", "--audience", "aud"}, f.endpoints()...)...)
 	authURL := bg.waitFor(t, regexp.MustCompile(`(?m)^  (http://\S+/authorize\?\S+)$`))
