@@ -16,7 +16,7 @@
 // Each proof is a JWT with the header members "typ" ("dpop+jwt"), "alg" and
 // "jwk" (the public key), and the claims "jti" (random, unique per proof),
 // "htm" (the request method), "htu" (the request URL without query and
-// fragment), "iat", and, when known, "nonce" and "ath" (the SHA-256 hash of
+// fragment, scheme and host lowercased, without the default port), "iat", and, when known, "nonce" and "ath" (the SHA-256 hash of
 // the access token the request carries). The key is parsed and the header
 // encoded once per Prover; a proof costs one signature.
 //

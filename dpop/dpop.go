@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -149,6 +150,9 @@ func (p *Prover) ProofWithNonce(method string, u *url.URL, accessToken, nonce st
 	if u == nil || u.Scheme == "" || u.Host == "" {
 		return "", errors.New("dpop: proof needs an absolute url")
 	}
+	if method == "" {
+		method = http.MethodGet // net/http's reading of an empty method
+	}
 	c := claims{JTI: rand.Text(), HTM: method, HTU: TargetURI(u), IAT: p.now().Unix(), Nonce: nonce}
 	if accessToken != "" {
 		c.ATH = AccessTokenHash(accessToken)
@@ -161,14 +165,31 @@ func (p *Prover) ProofWithNonce(method string, u *url.URL, accessToken, nonce st
 }
 
 // TargetURI returns the "htu" of a request to u (RFC 9449 section 4.2):
-// the URL without query and fragment, scheme and host lowercased, an empty
-// path as "/".
+// the URL without query and fragment, scheme and host lowercased, without
+// the scheme's default port, an empty path as "/" (RFC 3986 sections
+// 6.2.2 and 6.2.3, the normalisation servers apply before they compare).
 func TargetURI(u *url.URL) string {
 	path := u.EscapedPath()
 	if path == "" {
 		path = "/"
 	}
-	return strings.ToLower(u.Scheme) + "://" + strings.ToLower(u.Host) + path
+	scheme := strings.ToLower(u.Scheme)
+	return scheme + "://" + authority(scheme, u.Host) + path
+}
+
+// authority returns host (a URL's host and port) lowercased and without
+// an empty port or the default port of scheme, a lowercased scheme.
+func authority(scheme, host string) string {
+	host = strings.ToLower(host)
+	switch {
+	case strings.HasSuffix(host, ":"):
+		return host[:len(host)-1]
+	case scheme == "https" && strings.HasSuffix(host, ":443"):
+		return host[:len(host)-len(":443")]
+	case scheme == "http" && strings.HasSuffix(host, ":80"):
+		return host[:len(host)-len(":80")]
+	}
+	return host
 }
 
 // AccessTokenHash returns the "ath" of an access token: the base64url

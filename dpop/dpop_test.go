@@ -99,6 +99,21 @@ func TestProver_Proof(t *testing.T) {
 	}
 }
 
+// TestProver_Proof_emptyMethod: an empty method is GET, as net/http
+// sends a client request without one (RFC 9449 section 4.2: htm is the
+// request's method).
+func TestProver_Proof_emptyMethod(t *testing.T) {
+	t.Parallel()
+	p := newProver(t, Config{})
+	proof, err := p.Proof("", mustURL(t, "https://rs.example/api"), "at")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, c := verifyProof(t, proof, jose.ES256); c["htm"] != "GET" {
+		t.Errorf("htm = %v; want GET", c["htm"])
+	}
+}
+
 func TestProver_Proof_athAndNonce(t *testing.T) {
 	t.Parallel()
 	p := newProver(t, Config{})
@@ -157,6 +172,16 @@ func TestTargetURI(t *testing.T) {
 		{"https://api.example", "https://api.example/"},
 		{"https://api.example:8443/a%20b?x", "https://api.example:8443/a%20b"},
 		{"http://127.0.0.1:9000/resource?access_token=no", "http://127.0.0.1:9000/resource"},
+		// The scheme's default port is left out (RFC 3986 section 6.2.3),
+		// as servers that normalise the URI they compare htu with write it.
+		{"https://api.example:443/x", "https://api.example/x"},
+		{"HTTPS://API.example:443", "https://api.example/"},
+		{"http://api.example:80/x", "http://api.example/x"},
+		{"https://api.example:/x", "https://api.example/x"},
+		{"https://[::1]:443/x", "https://[::1]/x"},
+		{"https://api.example:80/x", "https://api.example:80/x"},
+		{"http://api.example:443/x", "http://api.example:443/x"},
+		{"https://api.example:4430/x", "https://api.example:4430/x"},
 	}
 	for _, tt := range tests {
 		if got := TargetURI(mustURL(t, tt.in)); got != tt.want {

@@ -11,11 +11,13 @@ import (
 // room, so a client talking to many hosts cannot grow it without limit.
 const maxNonces = 256
 
-// origin is a nonce cache key: the scheme and host of a URL, lowercased.
+// origin is a nonce cache key: the scheme and host of a URL, lowercased,
+// without the scheme's default port (see authority).
 type origin struct{ scheme, host string }
 
 func originOf(u *url.URL) origin {
-	return origin{strings.ToLower(u.Scheme), strings.ToLower(u.Host)}
+	scheme := strings.ToLower(u.Scheme)
+	return origin{scheme, authority(scheme, u.Host)}
 }
 
 // nonceCache holds the last nonce each origin sent (RFC 9449 sections 8

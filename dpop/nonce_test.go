@@ -36,6 +36,12 @@ func TestProver_UpdateNonce(t *testing.T) {
 	if _, c := verifyProof(t, proof, p.Algorithm()); c["nonce"] != "n1" {
 		t.Errorf("proof nonce = %v; want the cached n1", c["nonce"])
 	}
+	if got := p.Nonce(mustURL(t, "https://as.example:443/token")); got != "n1" {
+		t.Errorf("Nonce(same origin, default port written out) = %q; want n1", got)
+	}
+	if got := p.Nonce(mustURL(t, "http://as.example/token")); got != "" {
+		t.Errorf("Nonce(other scheme) = %q; want none", got)
+	}
 	p.UpdateNonce(rs, http.Header{"Dpop-Nonce": {"r1"}})
 	p.UpdateNonce(as, http.Header{"Dpop-Nonce": {"n2"}})
 	if p.Nonce(as) != "n2" || p.Nonce(rs) != "r1" {
