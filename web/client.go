@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strings"
+	"time"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/dpop"
 	"github.com/oauthkit/oauthkit/internal/wire"
 	"github.com/oauthkit/oauthkit/oidc"
 )
@@ -129,7 +132,11 @@ func (c *Client) Exchange(w http.ResponseWriter, r *http.Request) (*Result, erro
 		if res.IDToken != nil {
 			sub = res.IDToken.Subject
 		}
-		if res.UserInfo, err = c.UserInfo(ctx, tok, sub); err != nil {
+		var bound *oauthkit.Session // the exchange's session sends a DPoP-bound token with its proof
+		if isDPoP(tok) {
+			bound = s
+		}
+		if res.UserInfo, err = c.userInfo(ctx, bound, tok, sub); err != nil {
 			return nil, err
 		}
 	}
@@ -140,14 +147,34 @@ func (c *Client) Exchange(w http.ResponseWriter, r *http.Request) (*Result, erro
 // for, the counterpart of Authlib's userinfo(): from the provider's
 // userinfo endpoint, where an OpenID Connect provider's answer must have
 // subject as its sub (pass the ID token's; "" skips the comparison, for
-// providers without ID tokens). It does not refresh tok; use
-// [Client.Session] for that.
+// providers without ID tokens). A DPoP-bound token goes with a proof of
+// the provider's DPoP key (RFC 9449), never as a bearer token. It does
+// not refresh tok; use [Client.Session] for that.
 func (c *Client) UserInfo(ctx context.Context, tok *oauthkit.Token, subject string) (map[string]any, error) {
 	if tok == nil || tok.AccessToken == "" {
 		return nil, fmt.Errorf("web: userinfo: %w", oauthkit.ErrNoToken)
 	}
+	var bound *oauthkit.Session
+	if isDPoP(tok) {
+		var err error
+		if bound, err = c.proofSession(tok); err != nil {
+			return nil, err
+		}
+	}
+	return c.userInfo(ctx, bound, tok, subject)
+}
+
+// userInfo is UserInfo; bound, when not nil, is a session holding tok
+// that sends the request, for a DPoP-bound tok.
+func (c *Client) userInfo(ctx context.Context, bound *oauthkit.Session, tok *oauthkit.Token, subject string) (map[string]any, error) {
 	if c.userInfoURL == "" && c.discoveredUserInfo {
-		info, err := c.op.UserInfo(ctx, tok, subject)
+		var info *oidc.UserInfo
+		var err error
+		if bound != nil {
+			info, err = c.op.SessionUserInfo(ctx, bound, subject)
+		} else {
+			info, err = c.op.UserInfo(ctx, tok, subject)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -160,7 +187,11 @@ func (c *Client) UserInfo(ctx context.Context, tok *oauthkit.Token, subject stri
 	if c.userInfoURL == "" {
 		return nil, fmt.Errorf("web: userinfo: provider %q: %w", c.name, oauthkit.ErrNoEndpoint)
 	}
-	m, err := c.getJSON(ctx, tok.AccessToken)
+	hc, bearer := c.cfg.HTTPClient, tok.AccessToken
+	if bound != nil {
+		hc, bearer = bound.HTTPClient(), ""
+	}
+	m, err := c.getJSON(ctx, hc, bearer)
 	if err != nil {
 		return nil, err
 	}
@@ -170,16 +201,19 @@ func (c *Client) UserInfo(ctx context.Context, tok *oauthkit.Token, subject stri
 	return m, nil
 }
 
-// getJSON GETs the userinfo URL with a bearer token and decodes a JSON
+// getJSON GETs the userinfo URL with hc, with bearer as a bearer token
+// unless it is empty (hc then authorizes the request), and decodes a JSON
 // object, at most 1 MiB.
-func (c *Client) getJSON(ctx context.Context, accessToken string) (map[string]any, error) {
+func (c *Client) getJSON(ctx context.Context, hc *http.Client, bearer string) (map[string]any, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.userInfoURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("web: userinfo: %w", err)
 	}
-	req.Header.Set("Authorization", "Bearer "+accessToken)
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := c.cfg.HTTPClient.Do(req)
+	resp, err := hc.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("web: userinfo: %w", err)
 	}
@@ -206,7 +240,9 @@ func (c *Client) getJSON(ctx context.Context, accessToken string) (map[string]an
 // Session returns a session holding tok, for calls to the provider's API
 // that refresh the token when it is due. onUpdate, if not nil, replaces
 // the provider's OnTokenUpdate: it receives each new token, to be saved
-// where the app keeps tok (its session cookie, a database).
+// where the app keeps tok (its session cookie, a database). With
+// Provider.Session.DPoP, the sessions of a Client share its DPoP key, the
+// one the login's tokens are bound to.
 func (c *Client) Session(tok *oauthkit.Token, onUpdate func(context.Context, oauthkit.TokenUpdate) error) (*oauthkit.Session, error) {
 	cfg := c.cfg
 	if onUpdate != nil {
@@ -217,5 +253,24 @@ func (c *Client) Session(tok *oauthkit.Token, onUpdate func(context.Context, oau
 		return nil, err
 	}
 	s.SetToken(tok)
+	return s, nil
+}
+
+// isDPoP reports whether tok is DPoP-bound (RFC 9449 section 5).
+func isDPoP(tok *oauthkit.Token) bool { return strings.EqualFold(tok.TokenType, dpop.Scheme) }
+
+// proofSession returns a session that sends tok, a DPoP-bound token, with
+// proofs of the provider's key, and never renews it: it has no refresh
+// token, no expiry, no grant and no store.
+func (c *Client) proofSession(tok *oauthkit.Token) (*oauthkit.Session, error) {
+	cfg := c.cfg
+	cfg.Grant, cfg.Store, cfg.OnTokenUpdate = nil, nil, nil
+	s, err := oauthkit.NewSession(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("web: userinfo: %w", err)
+	}
+	t := tok.Clone()
+	t.RefreshToken, t.ExpiresAt, t.ExpiresIn = "", time.Time{}, 0
+	s.SetToken(t)
 	return s, nil
 }

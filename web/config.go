@@ -152,8 +152,11 @@ type Provider struct {
 	RedirectURL string
 
 	// Session is the base of the session configuration, for what the
-	// fields above do not cover (Hooks, Leeway, PKCE, Logger, ...); the
-	// fields above replace its fields of the same names when set.
+	// fields above do not cover (Hooks, Leeway, PKCE, Logger, DPoP, ...);
+	// the fields above replace its fields of the same names when set. A
+	// DPoP config without a key gets one generated at registration, which
+	// every session of the provider shares and which lives as long as the
+	// process: give a key to keep using bound tokens after a restart.
 	Session oauthkit.Config
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/dpop"
 	"github.com/oauthkit/oauthkit/oidc"
 )
 
@@ -115,6 +116,9 @@ func (l *Login) newClient(ctx context.Context, p Provider) (*Client, error) {
 		c.authOpts = append(c.authOpts, oauthkit.WithParam("response_mode", "form_post"))
 	}
 	cfg := l.sessionConfig(p)
+	if err := shareDPoPKey(&cfg); err != nil {
+		return nil, fmt.Errorf("web: provider %q: %w", p.Name, err)
+	}
 	if p.Issuer != "" {
 		if err := c.discover(ctx, p, &cfg); err != nil {
 			return nil, err
@@ -135,6 +139,23 @@ func (l *Login) newClient(ctx context.Context, p Provider) (*Client, error) {
 	}
 	c.authSession = s
 	return c, nil
+}
+
+// shareDPoPKey gives cfg.DPoP, when it has no key, one generated now: the
+// tokens of a login are bound to it, and each session of the provider
+// (the callback's, Client.Session's) must make its proofs with it.
+func shareDPoPKey(cfg *oauthkit.Config) error {
+	if cfg.DPoP == nil || cfg.DPoP.Key != nil {
+		return nil
+	}
+	key, err := dpop.GenerateKey()
+	if err != nil {
+		return err
+	}
+	d := *cfg.DPoP
+	d.Key = key
+	cfg.DPoP = &d
+	return nil
 }
 
 // sessionConfig is p's session configuration before discovery.
