@@ -10,6 +10,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/dpop"
 	"github.com/oauthkit/oauthkit/internal/redact"
 	"github.com/oauthkit/oauthkit/internal/secure"
 )
@@ -25,7 +26,9 @@ const (
 // returns the session's current token, renewed first when it is due, with
 // the same single-flight renewal, retries and OnTokenUpdate callback as
 // the session's own requests. A session without a token (and without
-// Config.Grant) yields [oauthkit.ErrNoToken].
+// Config.Grant) yields [oauthkit.ErrNoToken]; a DPoP-bound token, which
+// is useless without a proof that x/oauth2 cannot make, yields
+// [oauthkit.ErrUnsupportedTokenType] (use the session's own client).
 //
 // Renewals run with [context.Background], because oauth2.TokenSource
 // takes no context; a renewal is still bounded by the session's own
@@ -54,6 +57,11 @@ func (ss *sessionSource) Token() (*oauth2.Token, error) {
 	tok, err := ss.s.ValidToken(ss.ctx)
 	if err != nil {
 		return nil, err
+	}
+	if strings.EqualFold(tok.TokenType, dpop.Scheme) {
+		// Its consumers would send it without the proof each request
+		// needs (RFC 9449 section 7), many of them as a bearer token.
+		return nil, fmt.Errorf("xoauth2: token: a DPoP-bound token needs a proof on each request, which an oauth2.TokenSource cannot give: %w", oauthkit.ErrUnsupportedTokenType)
 	}
 	return ToOAuth2(tok), nil
 }

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/dpop"
 )
 
 func TestMain(m *testing.M) {
@@ -259,4 +260,18 @@ func TestTokenSource_roundTrip(t *testing.T) {
 		t.Errorf("Authorization = %v; want Bearer kit-at", got)
 	}
 	api.CloseClientConnections()
+}
+
+// TestTokenSource_dpopRefused: an oauth2.TokenSource has no way to make
+// the proof a DPoP-bound token needs on each request (RFC 9449 section
+// 7), and its consumers send what it gives as they see fit, often as a
+// bearer token: a DPoP token is refused instead of handed out.
+func TestTokenSource_dpopRefused(t *testing.T) {
+	t.Parallel()
+	s := newSession(t, oauthkit.Config{DPoP: &dpop.Config{}})
+	s.SetToken(&oauthkit.Token{AccessToken: "bound", TokenType: "DPoP", ExpiresAt: time.Now().Add(time.Hour)})
+	tok, err := TokenSource(s).Token()
+	if !errors.Is(err, oauthkit.ErrUnsupportedTokenType) || tok != nil {
+		t.Errorf("Token of a DPoP session = %v, %v; want no token and %v", tok, err, oauthkit.ErrUnsupportedTokenType)
+	}
 }
