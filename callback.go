@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	scrub "github.com/oauthkit/oauthkit/internal/redact"
+	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/internal/wire"
 )
 
@@ -18,8 +19,9 @@ import (
 // code, error, state, access_token and response (response_mode=fragment,
 // fragment.jwt and the implicit grant). callbackURL is the absolute URL the server redirected
 // to, a relative one such as a handler's r.URL.String() ("/cb?code=..."),
-// or the query alone ("code=...&state=..." or "?code=..."). Inside a
-// net/http handler, prefer [ParseCallbackRequest].
+// or the query alone ("code=...&state=..." or "?code=..."); a native
+// app's private-use scheme (com.example.app:/cb?code=...) is accepted
+// too. Inside a net/http handler, prefer [ParseCallbackRequest].
 func ParseAuthorizationResponse(callbackURL string) (url.Values, error) {
 	u, err := parseCallbackURL(callbackURL)
 	if err != nil {
@@ -47,8 +49,10 @@ func parseCallbackURL(raw string) (*url.URL, error) {
 		return u, nil // relative: the handler's r.URL, or a bare query
 	case u.Scheme == "":
 		return nil, fmt.Errorf("oauthkit: authorization response url %q: host %q without a scheme", shown, u.Host)
+	case secure.IsPrivateUseScheme(u.Scheme):
+		return u, nil // a native app's redirect (RFC 8252 section 7.1)
 	case !strings.EqualFold(u.Scheme, "https") && !strings.EqualFold(u.Scheme, "http"):
-		return nil, fmt.Errorf("oauthkit: authorization response url %q: scheme %q, want https, http or a relative url", shown, u.Scheme)
+		return nil, fmt.Errorf("oauthkit: authorization response url %q: scheme %q, want https, http, a private-use scheme or a relative url", shown, u.Scheme)
 	case u.Host == "":
 		return nil, fmt.Errorf("oauthkit: authorization response url %q: %s scheme without a host", shown, u.Scheme)
 	}
@@ -145,8 +149,10 @@ func formPostParams(r *http.Request) (url.Values, error) {
 // callbackURL is any form [ParseAuthorizationResponse] accepts. An
 // absolute URL must be https, or http to loopback, unless
 // [Config.InsecureAllowHTTP]; for a relative URL or a bare query the same
-// rule applies to ar.RedirectURL. Inside a net/http handler, use
-// [Session.ExchangeCallback] with the request itself.
+// rule applies to ar.RedirectURL. A native app's private-use scheme
+// (com.example.app:/oauth2redirect?code=..., RFC 8252 section 7.1) is
+// accepted when it is the scheme of ar.RedirectURL. Inside a net/http
+// handler, use [Session.ExchangeCallback] with the request itself.
 //
 // For the implicit grant (ar.ResponseType "token") the token is read from
 // the response itself and the token endpoint is not called.
@@ -166,7 +172,13 @@ func (s *Session) callbackParams(callbackURL string, ar AuthorizationRequest) (u
 	if err != nil {
 		return nil, err
 	}
-	if u.IsAbs() {
+	if secure.IsPrivateUseScheme(u.Scheme) {
+		// Delivered by the operating system on the device, not over a
+		// network: the scheme must be the one the request named.
+		if r, err := url.Parse(ar.RedirectURL); err != nil || !strings.EqualFold(r.Scheme, u.Scheme) {
+			return nil, fmt.Errorf("oauthkit: authorization response url: scheme %q is not the one of the redirect url %q", u.Scheme, redactedURL(ar.RedirectURL))
+		}
+	} else if u.IsAbs() {
 		if err := checkURLTransport(u, s.cfg.InsecureAllowHTTP); err != nil {
 			return nil, fmt.Errorf("oauthkit: authorization response: %w", err)
 		}
@@ -205,6 +217,9 @@ func (s *Session) checkRedirectTransport(ar AuthorizationRequest) error {
 	u, err := url.Parse(ar.RedirectURL)
 	if err != nil {
 		return fmt.Errorf("oauthkit: authorization response: redirect url %q: %v", scrub.String(ar.RedirectURL), scrub.String(err.Error()))
+	}
+	if secure.IsPrivateUseScheme(u.Scheme) {
+		return nil // a native app's redirect, which never crosses a network
 	}
 	if err := checkURLTransport(u, s.cfg.InsecureAllowHTTP); err != nil {
 		return fmt.Errorf("oauthkit: authorization response: redirect url: %w", err)

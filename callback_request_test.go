@@ -231,3 +231,37 @@ func TestParseAuthorizationResponse_forms(t *testing.T) {
 		}
 	}
 }
+
+// A native app receives the response at its private-use scheme (RFC 8252
+// section 7.1), delivered by the operating system, and exchanges it.
+func TestExchangeAuthorizationResponse_privateUseScheme(t *testing.T) {
+	t.Parallel()
+	srv := oauthtest.NewServer()
+	t.Cleanup(srv.Close)
+	const redirect = "com.example.app:/oauth2redirect"
+	c := srv.RegisterClient(oauthtest.Client{RedirectURIs: []string{redirect}, AuthMethod: oauthtest.AuthNone})
+	s, err := oauthkit.NewSession(oauthkit.Config{ClientID: c.ID,
+		AuthURL: srv.AuthorizationURL(), TokenURL: srv.TokenURL(), RedirectURL: redirect})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ar, err := s.AuthorizationURL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cb, err := srv.Authorize(t.Context(), ar.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(cb, redirect+"?") {
+		t.Fatalf("callback %q is not at %s", cb, redirect)
+	}
+	other := strings.Replace(cb, "com.example.app:", "com.evil.app:", 1)
+	if _, err := s.ExchangeAuthorizationResponse(t.Context(), other, *ar); err == nil || !strings.Contains(err.Error(), "not the one of the redirect url") {
+		t.Errorf("response at another scheme: err = %v, want a scheme mismatch", err)
+	}
+	tok, err := s.ExchangeAuthorizationResponse(t.Context(), cb, *ar)
+	if err != nil || tok.AccessToken == "" {
+		t.Fatalf("ExchangeAuthorizationResponse(%q) = %v, %v", cb, tok, err)
+	}
+}

@@ -100,7 +100,11 @@ type Config struct {
 	// PushedAuthURL.
 	RequirePushedAuth bool
 	// RedirectURL is the redirect_uri sent with the authorization request
-	// and the code exchange. Empty: none is sent.
+	// and the code exchange. Empty: none is sent. It receives the code, so
+	// it must be https, http to a loopback host on any port (RFC 8252
+	// section 7.3), or a native app's private-use scheme in reverse domain
+	// name form such as com.example.app:/oauth2redirect (section 7.1);
+	// plain http elsewhere needs InsecureAllowHTTP. It has no fragment.
 	RedirectURL string
 	// Scopes are requested scopes, sent space-separated.
 	Scopes []string
@@ -304,19 +308,21 @@ func (c *Config) validate() error {
 	if c.ClientID == "" {
 		bad("empty client id")
 	}
+	endpoint, redirect := secure.CheckEndpoint, secure.CheckRedirectURI
 	for _, e := range []struct {
 		name, u      string
 		credentialed bool // receives tokens, codes or secrets
+		check        func(string, bool) ([]error, error)
 	}{
-		{"auth url", c.AuthURL, false}, {"token url", c.TokenURL, true},
-		{"revocation url", c.RevocationURL, true}, {"introspection url", c.IntrospectionURL, true},
-		{"device auth url", c.DeviceAuthURL, true}, {"redirect url", c.RedirectURL, false},
-		{"pushed auth url", c.PushedAuthURL, true},
+		{"auth url", c.AuthURL, false, endpoint}, {"token url", c.TokenURL, true, endpoint},
+		{"revocation url", c.RevocationURL, true, endpoint}, {"introspection url", c.IntrospectionURL, true, endpoint},
+		{"device auth url", c.DeviceAuthURL, true, endpoint}, {"redirect url", c.RedirectURL, true, redirect},
+		{"pushed auth url", c.PushedAuthURL, true, endpoint},
 	} {
 		if e.u == "" {
 			continue
 		}
-		problems, insecure := secure.CheckEndpoint(e.u, c.InsecureAllowHTTP || !e.credentialed)
+		problems, insecure := e.check(e.u, c.InsecureAllowHTTP || !e.credentialed)
 		shown := scrub.String(e.u)
 		for _, p := range problems {
 			bad("%s %q: %v", e.name, shown, scrub.String(p.Error()))

@@ -47,3 +47,42 @@ func TestNewSession_everyURLProblem(t *testing.T) {
 		})
 	}
 }
+
+func TestNewSession_redirectURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, redirect string
+		want           string // a problem reported; empty: accepted
+		insecure       bool
+	}{
+		{name: "https", redirect: "https://app.example/cb"},
+		{name: "private-use scheme", redirect: "com.example.app:/oauth2redirect"},
+		{name: "private-use scheme with authority", redirect: "com.example.app://oauth2redirect"},
+		{name: "loopback v4 any port", redirect: "http://127.0.0.1:51004/cb"},
+		{name: "loopback v6", redirect: "http://[::1]:8080/cb"},
+		{name: "localhost", redirect: "http://localhost:3000/cb"},
+		{name: "http elsewhere", redirect: "http://app.example/cb", want: "neither https nor loopback", insecure: true},
+		{name: "scheme not in reverse domain form", redirect: "myapp:/cb", want: "reverse domain name form"},
+		{name: "script scheme", redirect: "javascript:alert(1)", want: `scheme "javascript"`},
+		{name: "fragment", redirect: "com.example.app:/cb#x", want: "has a fragment"},
+		{name: "relative", redirect: "/cb", want: "not an absolute uri"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, err := NewSession(Config{ClientID: "c", TokenURL: "https://as.example/token", RedirectURL: tt.redirect})
+			if tt.want == "" {
+				if err != nil {
+					t.Fatalf("NewSession(RedirectURL %q) = %v, want no error", tt.redirect, err)
+				}
+				return
+			}
+			if !errors.Is(err, ErrInvalidConfig) || errors.Is(err, ErrInsecureTransport) != tt.insecure || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("NewSession(RedirectURL %q) = %v, want ErrInvalidConfig reporting %q (insecure transport %v)", tt.redirect, err, tt.want, tt.insecure)
+			}
+		})
+	}
+	if _, err := NewSession(Config{ClientID: "c", RedirectURL: "http://app.example/cb", InsecureAllowHTTP: true}); err != nil {
+		t.Errorf("NewSession(http redirect, InsecureAllowHTTP) = %v", err)
+	}
+}

@@ -75,6 +75,43 @@ func CheckEndpoint(raw string, allowHTTP bool) (problems []error, insecure error
 	return problems, insecure
 }
 
+// IsPrivateUseScheme reports whether scheme is a private-use URI scheme
+// a native app may receive its authorization response at (RFC 8252
+// section 7.1): one in reverse domain name form, such as
+// "com.example.app", which therefore holds a period. Schemes a browser
+// runs or reads itself (javascript, data, file, ...) hold none, nor do
+// http and https.
+func IsPrivateUseScheme(scheme string) bool {
+	return strings.Contains(scheme, ".")
+}
+
+// CheckRedirectURI lists every problem of a client's redirect URI, as
+// [CheckEndpoint] does for an endpoint: it must be absolute and carry no
+// fragment (RFC 6749 section 3.1.2); an http(s) one needs a host and no
+// user info, and plain http to a host that is not loopback is the
+// separate insecure problem unless allowHTTP (RFC 8252 section 7.3 allows
+// any port of a loopback host). A private-use scheme
+// ([IsPrivateUseScheme]) needs no host, as in
+// com.example.app:/oauth2redirect.
+func CheckRedirectURI(raw string, allowHTTP bool) (problems []error, insecure error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return []error{err}, nil
+	}
+	switch scheme := strings.ToLower(u.Scheme); {
+	case scheme == "http" || scheme == "https":
+		return CheckEndpoint(raw, allowHTTP)
+	case scheme == "":
+		problems = append(problems, errors.New("not an absolute uri"))
+	case !IsPrivateUseScheme(scheme):
+		problems = append(problems, fmt.Errorf("scheme %q is neither http(s) nor a private-use scheme in reverse domain name form (RFC 8252 section 7.1)", u.Scheme))
+	}
+	if u.Fragment != "" || strings.Contains(raw, "#") {
+		problems = append(problems, errors.New("has a fragment"))
+	}
+	return problems, nil
+}
+
 // Redacted returns u without user info and query values, for messages.
 func Redacted(u *url.URL) string {
 	c := *u

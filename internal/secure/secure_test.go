@@ -88,6 +88,52 @@ func TestCheckEndpoint(t *testing.T) {
 	}
 }
 
+func TestCheckRedirectURI(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		raw      string
+		want     []string // one substring per problem, in order
+		insecure bool
+	}{
+		{raw: "https://app.example/cb"},
+		{raw: "com.example.app:/oauth2redirect"},
+		{raw: "com.example.app:/oauth2redirect/provider?x=1"},
+		{raw: "com.example.app://cb"},
+		{raw: "http://127.0.0.1:51004/cb"},
+		{raw: "http://127.0.0.1/cb"},
+		{raw: "http://[::1]:8080/cb"},
+		{raw: "http://localhost:3000/cb"},
+		{raw: "http://app.example/cb", insecure: true},
+		{raw: "http://127.0.0.1.evil/cb", insecure: true},
+		{raw: "http://localhost@evil/cb", want: []string{"user info"}, insecure: true},
+		{raw: "com.example.app:/cb#x", want: []string{"fragment"}},
+		{raw: "https://app.example/cb#x", want: []string{"fragment"}},
+		{raw: "myapp:/cb", want: []string{"private-use scheme in reverse domain name form"}},
+		{raw: "javascript:alert(1)", want: []string{"private-use"}},
+		{raw: "data:text/html,x#y", want: []string{"private-use", "fragment"}},
+		{raw: "/cb", want: []string{"not an absolute uri"}},
+		{raw: "https:///cb", want: []string{"no host"}},
+	}
+	for _, tt := range tests {
+		errs, insecure := CheckRedirectURI(tt.raw, false)
+		if (insecure != nil) != tt.insecure {
+			t.Errorf("CheckRedirectURI(%q) insecure = %v, want %v", tt.raw, insecure, tt.insecure)
+		}
+		if len(errs) != len(tt.want) {
+			t.Errorf("CheckRedirectURI(%q) = %v, want %d problems %q", tt.raw, errs, len(tt.want), tt.want)
+			continue
+		}
+		for i, w := range tt.want {
+			if !strings.Contains(errs[i].Error(), w) {
+				t.Errorf("CheckRedirectURI(%q)[%d] = %v, want %q", tt.raw, i, errs[i], w)
+			}
+		}
+	}
+	if errs, insecure := CheckRedirectURI("http://app.example/cb", true); len(errs) != 0 || insecure != nil {
+		t.Errorf("CheckRedirectURI with allowHTTP = %v, %v", errs, insecure)
+	}
+}
+
 // redirector answers every request with a redirect to target, and target
 // itself with 200.
 func redirector(t *testing.T, tls bool) (*httptest.Server, func(string) string) {
