@@ -345,15 +345,21 @@ func number(v any) (int64, error) {
 }
 
 // numberValue turns a json.Number into an int64 when it is integral, else a
-// float64, so Extra holds plain Go values.
+// float64, so Extra holds plain Go values. An integral value written as a
+// float (1.0, 0e0) is an int64 too: saved, it is written as an integer, and
+// must load as the same value again.
 func numberValue(n json.Number) any {
 	if i, err := n.Int64(); err == nil {
 		return i
 	}
-	if f, err := n.Float64(); err == nil {
-		return f
+	f, err := n.Float64()
+	if err != nil {
+		return n.String()
 	}
-	return n.String()
+	if f == math.Trunc(f) && f >= math.MinInt64 && f < math.MaxInt64 {
+		return int64(f)
+	}
+	return f
 }
 
 func jsonKind(v any) string {

@@ -48,6 +48,42 @@ func TestToken_UnmarshalJSON_numbersAsStrings(t *testing.T) {
 	}
 }
 
+// An extra number keeps its Go type across a save and a load: integral
+// values are int64 however the server wrote them.
+func TestToken_UnmarshalJSON_extraNumbers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		in   string
+		want any
+	}{
+		{`7`, int64(7)},
+		{`0e0`, int64(0)},
+		{`1.0`, int64(1)},
+		{`-2E3`, int64(-2000)},
+		{`1.5`, 1.5},
+		{`1e300`, 1e300},
+		{`9.3e18`, 9.3e18},
+	}
+	for _, tt := range tests {
+		var tok Token
+		if err := json.Unmarshal([]byte(`{"access_token":"a","n":`+tt.in+`}`), &tok); err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(tok)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var again Token
+		if err := json.Unmarshal(b, &again); err != nil {
+			t.Fatal(err)
+		}
+		if tok.Extra["n"] != tt.want || again.Extra["n"] != tt.want {
+			t.Errorf("n = %s: loaded %T(%v), reloaded from %s %T(%v); want %T(%v)",
+				tt.in, tok.Extra["n"], tok.Extra["n"], b, again.Extra["n"], again.Extra["n"], tt.want, tt.want)
+		}
+	}
+}
+
 func TestToken_Expired(t *testing.T) {
 	t.Parallel()
 	now := time.Unix(1000, 0)
