@@ -140,11 +140,17 @@ func (s *Session) DeviceAuthorization(ctx context.Context, opts ...TokenOption) 
 	if err != nil {
 		return nil, err
 	}
+	return deviceAuthFromResponse(raw, s.now())
+}
+
+// deviceAuthFromResponse reads a device authorization answer received at
+// now.
+func deviceAuthFromResponse(raw *rawResponse, now time.Time) (*DeviceAuthorization, error) {
 	m, err := raw.decodeLifecycle(endpointDevice)
 	if err != nil {
 		return nil, err
 	}
-	da, err := deviceAuthFromMap(m, s.now())
+	da, err := deviceAuthFromMap(m, now)
 	if err != nil {
 		return nil, &ResponseError{Endpoint: endpointDevice, StatusCode: raw.status,
 			ContentType: raw.header.Get("Content-Type"), Body: bounded(raw.body),
