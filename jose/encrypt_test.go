@@ -116,7 +116,7 @@ func TestNewEncryptionKey(t *testing.T) {
 	}
 }
 
-func mustEncKey(t *testing.T, key any, kid, alg string) *Key {
+func mustEncKey(t testing.TB, key any, kid, alg string) *Key {
 	t.Helper()
 	k, err := NewEncryptionKey(key, kid, alg)
 	if err != nil {
