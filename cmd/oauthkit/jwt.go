@@ -157,10 +157,21 @@ func claimTimes(claims map[string]any, now time.Time) map[string]string {
 		if err != nil {
 			continue
 		}
-		t := time.Unix(int64(secs), 0)
+		t := time.Unix(clampSeconds(secs), 0)
 		out[k] = t.Local().Format(time.RFC3339) + " (" + relative(t, now) + ")"
 	}
 	return out
+}
+
+// maxClaimSeconds bounds the NumericDates shown: ±2^62 s (some 146
+// billion years) is a time the time package still adds and subtracts
+// without overflow.
+const maxClaimSeconds = 1 << 62
+
+// clampSeconds converts secs to int64 seconds, saturating: a conversion
+// out of range would turn a date far in the future into one in the past.
+func clampSeconds(secs float64) int64 {
+	return int64(max(-maxClaimSeconds, min(secs, maxClaimSeconds)))
 }
 
 // keySource reads keys from a JWKS URL, or a JWK, JWK Set or PEM file.

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -114,7 +115,8 @@ func relative(t, now time.Time) string {
 	if d >= 0 {
 		return "in " + shortDuration(d)
 	}
-	return shortDuration(-d) + " ago"
+	// Sub saturates; the negation of the smallest Duration overflows.
+	return shortDuration(-max(d, -math.MaxInt64)) + " ago"
 }
 
 func shortDuration(d time.Duration) string {
