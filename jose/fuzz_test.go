@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 )
 
@@ -69,7 +70,17 @@ func FuzzUnsafeDecode(f *testing.F) {
 				t.Fatalf("Extra holds %q", name)
 			}
 		}
-		_ = payload
+		// What it returns is what the three segments say.
+		parts := strings.Split(token, ".")
+		if len(parts) != 3 {
+			t.Fatalf("decoded %d segments", len(parts))
+		}
+		rawHeader, err1 := b64.DecodeString(parts[0])
+		want, err2 := b64.DecodeString(parts[1])
+		var m map[string]any
+		if err1 != nil || err2 != nil || json.Unmarshal(rawHeader, &m) != nil || !bytes.Equal(payload, want) || m["alg"] != h.Algorithm {
+			t.Fatalf("UnsafeDecode(%q) = %+v, %q; segments %q, %q", token, h, payload, rawHeader, want)
+		}
 	})
 }
 

@@ -3,6 +3,7 @@ package sealed
 import (
 	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -163,6 +164,7 @@ func FuzzDecode(f *testing.F) {
 	f.Add([]byte(`{"oauthkit_sealed":"v1","data":""}`), true)
 	f.Add([]byte(`{"oauthkit_sealed":"v2"}`), false)
 	f.Add([]byte(`{"access_token":1}`), false)
+	f.Add([]byte(`{"access_token":"a","n":1.0,"expires_in":"60"}`), false)
 	f.Fuzz(func(t *testing.T, b []byte, withKey bool) {
 		var k []byte
 		if withKey {
@@ -170,8 +172,24 @@ func FuzzDecode(f *testing.F) {
 		}
 		c, _ := NewCodec(k, "fuzz")
 		tok, err := c.Decode(b)
-		if err == nil && (tok == nil || tok.AccessToken == "") {
+		if err != nil {
+			return
+		}
+		if tok == nil || tok.AccessToken == "" {
 			t.Fatalf("Decode(%q) = %v with no error", b, tok)
+		}
+		// What decodes is stored again as it was.
+		enc, err := c.Encode(tok)
+		if err != nil {
+			t.Fatalf("Encode(Decode(%q)): %v", b, err)
+		}
+		back, err := c.Decode(enc)
+		if err != nil || back.ExpiresAt.Unix() != tok.ExpiresAt.Unix() {
+			t.Fatalf("Decode(Encode(Decode(%q))) = %v, %v; want %v", b, back, err, tok)
+		}
+		back.ExpiresAt = tok.ExpiresAt
+		if !reflect.DeepEqual(back, tok) {
+			t.Fatalf("Decode(Encode(Decode(%q))) = %#v; want %#v", b, *back, *tok)
 		}
 	})
 }
