@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
 	"strings"
 	"testing"
@@ -196,8 +197,20 @@ func FuzzCallbackRequest(f *testing.F) {
 		if (err == nil) == (v == nil) {
 			t.Fatalf("ParseCallbackRequest = %v, %v", v, err)
 		}
-		if err != nil && !strings.HasPrefix(err.Error(), "oauthkit: ") {
-			t.Fatalf("error without prefix: %q", err)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "oauthkit: ") {
+				t.Fatalf("error without prefix: %q", err)
+			}
+			return
+		}
+		// The values are those of the query of a GET, of the body of a
+		// POST, never a mix.
+		src := query
+		if r.Method == http.MethodPost {
+			src = body
+		}
+		if want, err := url.ParseQuery(src); err != nil || !reflect.DeepEqual(v, want) {
+			t.Fatalf("%s with query %q, body %q: %v; want %v (%v)", method, query, body, v, want, err)
 		}
 	})
 }
