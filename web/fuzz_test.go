@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -45,11 +46,19 @@ func FuzzSealerOpen(f *testing.F) {
 	f.Add("", "AAAA")
 	f.Fuzz(func(t *testing.T, name, value string) {
 		p, err := s.Open(name, value)
-		if err == nil {
-			// Only values this sealer made open; re-sealing must round-trip.
-			if q, err := s.Open(name, s.Seal(name, p)); err != nil || string(q) != string(p) {
-				t.Fatalf("round trip of %q failed: %q, %v", p, q, err)
+		if err != nil {
+			if p != nil || !errors.Is(err, ErrTampered) {
+				t.Fatalf("Open(%q, %q) = %q, %v; want ErrTampered", name, value, p, err)
 			}
+			return
+		}
+		// Only values this sealer made open; re-sealing must round-trip.
+		if q, err := s.Open(name, s.Seal(name, p)); err != nil || string(q) != string(p) {
+			t.Fatalf("round trip of %q failed: %q, %v", p, q, err)
+		}
+		// A value opens only under the name it was sealed for.
+		if q, err := s.Open(name+"x", value); err == nil {
+			t.Fatalf("value for %q opened as %q under %q", name, q, name+"x")
 		}
 	})
 }
