@@ -61,6 +61,18 @@ func FuzzBearerToken(f *testing.F) {
 		if e == nil && tok != "" && scheme != schemeBearer && scheme != schemeDPoP {
 			t.Fatalf("accessToken = %q with scheme %q", tok, scheme)
 		}
+		// RFC 6750 section 2: a token in the header and in the query is
+		// sent in more than one way; one in the header alone is taken.
+		sch, v, inHeader := strings.Cut(auth, " ")
+		inHeader = inHeader && (strings.EqualFold(sch, schemeBearer) || strings.EqualFold(sch, schemeDPoP))
+		q, qerr := url.ParseQuery(query)
+		b, berr := url.ParseQuery(body)
+		switch {
+		case inHeader && q.Has("access_token") && e == nil:
+			t.Fatalf("token in header %q and query %q accepted", auth, query)
+		case inHeader && !q.Has("access_token") && qerr == nil && berr == nil && !b.Has("access_token") && (e != nil || tok != strings.TrimSpace(v)):
+			t.Fatalf("header %q alone: accessToken = %q, %v", auth, tok, e)
+		}
 	})
 }
 
