@@ -33,14 +33,7 @@ func FuzzDeviceAuthorizationResponse(f *testing.F) {
 			if da != nil {
 				t.Fatalf("device authorization %v with error %v", da, err)
 			}
-			if !strings.HasPrefix(err.Error(), "oauthkit: ") {
-				t.Fatalf("error without prefix: %q", err)
-			}
-			var e *Error
-			var re *ResponseError
-			if !errors.As(err, &e) && !errors.As(err, &re) {
-				t.Fatalf("untyped error: %v", err)
-			}
+			checkEndpointError(t, err)
 			checkNoCredential(t, body, err)
 			return
 		}
@@ -65,4 +58,18 @@ func FuzzDeviceAuthorizationResponse(f *testing.F) {
 			t.Fatalf("String() shows the device code: %s", s)
 		}
 	})
+}
+
+// checkEndpointError fails unless err, from reading an endpoint's answer,
+// carries the package prefix and is an [*Error] or a [*ResponseError].
+func checkEndpointError(t *testing.T, err error) {
+	t.Helper()
+	if !strings.HasPrefix(err.Error(), "oauthkit: ") {
+		t.Fatalf("error without prefix: %q", err)
+	}
+	var e *Error
+	var re *ResponseError
+	if !errors.As(err, &e) && !errors.As(err, &re) {
+		t.Fatalf("untyped error: %v", err)
+	}
 }

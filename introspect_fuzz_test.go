@@ -1,10 +1,8 @@
 package oauthkit
 
 import (
-	"errors"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -29,14 +27,7 @@ func FuzzIntrospectionResponse(f *testing.F) {
 			if in != nil {
 				t.Fatalf("introspection %v with error %v", in, err)
 			}
-			if !strings.HasPrefix(err.Error(), "oauthkit: ") {
-				t.Fatalf("error without prefix: %q", err)
-			}
-			var e *Error
-			var re *ResponseError
-			if !errors.As(err, &e) && !errors.As(err, &re) {
-				t.Fatalf("untyped error: %v", err)
-			}
+			checkEndpointError(t, err)
 			return
 		}
 		if status < 200 || status > 299 {
