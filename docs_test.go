@@ -9,11 +9,15 @@ const docsPrelude = `package main
 import (
 	"context"
 
+	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/registration"
 )
 
 // Values and functions of the reader's application.
 var idToken, initialAccessToken string
+
+// s is the session a page's first snippet makes, for the later ones.
+var s *oauthkit.Session
 
 func waitForCallback(ctx context.Context) (string, error)         { return "", nil }
 func endSessions(ctx context.Context, iss, sub, sid string) error { return nil }
@@ -36,7 +40,10 @@ var docsRuns = map[string]map[string]string{
 		"p, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{})": "oidc/backchannel_example_test.go:ExampleCheckLogoutReturn",
 		"mux := http.NewServeMux()":                                      "oidc/backchannel_example_test.go:ExampleNewBackChannelLogoutHandler",
 	},
-	"docs/token-stores.md": {}, // the interface, which compiles; the stores' examples run the rest
+	"docs/dpop.md":           {},
+	"docs/mtls.md":           {},
+	"docs/token-exchange.md": {},
+	"docs/token-stores.md":   {}, // the interface, which compiles; the stores' examples run the rest
 	"docs/registration.md": {
 		"p, err := oidc.NewProvider(ctx, issuer, oidc.ProviderConfig{})": "registration/example_test.go:ExampleRegistrar_Register_provider",
 	},
