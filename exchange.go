@@ -20,6 +20,13 @@ const (
 	TokenTypeJWT          = "urn:ietf:params:oauth:token-type:jwt"
 )
 
+// ErrorCodeInvalidTarget is the [Error.Code] of a token exchange (RFC 8693
+// section 2.2.2) or a resource request (RFC 8707 section 2) that names a
+// resource or audience the server will not issue a token for. Other
+// refusals of a token exchange, an invalid subject or actor token
+// included, are [ErrorCodeInvalidRequest].
+const ErrorCodeInvalidTarget = "invalid_target"
+
 // Wire names of RFC 8693 section 2.
 const (
 	fieldIssuedTokenType = "issued_token_type"

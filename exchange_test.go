@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -199,4 +200,85 @@ func decodeBody(t *testing.T, resp *http.Response) map[string]any {
 		t.Fatalf("decoding answer (HTTP %d): %v", resp.StatusCode, err)
 	}
 	return m
+}
+
+// TestTokenExchange_atTheServer runs the grant against oauthtest: every
+// parameter reaches the server and shapes the token, and each refusal of
+// RFC 8693 section 2.2.2 comes back as an *Error with its code, the
+// session keeping the token it had.
+func TestTokenExchange_atTheServer(t *testing.T) {
+	t.Parallel()
+	srv := oauthtest.NewServer()
+	t.Cleanup(srv.Close)
+	frontend, backend := srv.RegisterClient(oauthtest.Client{}), srv.RegisterClient(oauthtest.Client{})
+	fs, err := oauthkit.NewSession(oauthkit.Config{ClientID: frontend.ID, ClientSecret: frontend.Secret, TokenURL: srv.TokenURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u := oauthtest.DefaultUser()
+	user, err := fs.FetchToken(t.Context(), oauthkit.Password(u.Username, u.Password))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bs, err := oauthkit.NewSession(oauthkit.Config{ClientID: backend.ID, ClientSecret: backend.Secret,
+		TokenURL: srv.TokenURL(), IntrospectionURL: srv.IntrospectionURL()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actor, err := bs.FetchToken(t.Context(), oauthkit.ClientCredentials())
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	tok, err := bs.FetchToken(t.Context(), oauthkit.TokenExchange(oauthkit.TokenExchangeRequest{
+		SubjectToken: user.AccessToken, SubjectTokenType: oauthkit.TokenTypeAccessToken,
+		ActorToken: actor.AccessToken, ActorTokenType: oauthkit.TokenTypeAccessToken,
+		RequestedTokenType: oauthkit.TokenTypeAccessToken,
+		Resources:          []string{"https://billing.example/", "https://ledger.example/"}, Audiences: []string{"reports"},
+	}))
+	if err != nil {
+		t.Fatalf("delegation: %v", err)
+	}
+	if tok.IssuedTokenType() != oauthkit.TokenTypeAccessToken {
+		t.Errorf("IssuedTokenType() = %q", tok.IssuedTokenType())
+	}
+	in, err := bs.Introspect(t.Context(), tok.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	act, _ := in.Extra["act"].(map[string]any)
+	wantAud := []string{"https://billing.example/", "https://ledger.example/", "reports"}
+	if in.Subject != u.Subject || act["sub"] != backend.ID || !slices.Equal(in.Audience, wantAud) {
+		t.Errorf("introspection: sub %q, act %v, aud %q; want %q acted for by %s, for %q", in.Subject, act, in.Audience, u.Subject, backend.ID, wantAud)
+	}
+
+	subject := func(edit func(*oauthkit.TokenExchangeRequest)) oauthkit.TokenExchangeRequest {
+		r := oauthkit.TokenExchangeRequest{SubjectToken: user.AccessToken, SubjectTokenType: oauthkit.TokenTypeAccessToken}
+		edit(&r)
+		return r
+	}
+	for _, tt := range []struct {
+		name string
+		req  oauthkit.TokenExchangeRequest
+		code string
+	}{
+		{"relative resource", subject(func(r *oauthkit.TokenExchangeRequest) { r.Resources = []string{"billing"} }), oauthkit.ErrorCodeInvalidTarget},
+		{"inactive subject token", subject(func(r *oauthkit.TokenExchangeRequest) { r.SubjectToken = "not-a-token" }), oauthkit.ErrorCodeInvalidRequest},
+		{"inactive actor token", subject(func(r *oauthkit.TokenExchangeRequest) {
+			r.ActorToken, r.ActorTokenType = "not-a-token", oauthkit.TokenTypeAccessToken
+		}), oauthkit.ErrorCodeInvalidRequest},
+		{"unsupported subject token type", subject(func(r *oauthkit.TokenExchangeRequest) { r.SubjectTokenType = oauthkit.TokenTypeIDToken }), oauthkit.ErrorCodeInvalidRequest},
+		{"unsupported requested type", subject(func(r *oauthkit.TokenExchangeRequest) { r.RequestedTokenType = oauthkit.TokenTypeSAML2 }), oauthkit.ErrorCodeInvalidRequest},
+		{"wider scope", subject(func(r *oauthkit.TokenExchangeRequest) { r.Scopes = []string{"admin"} }), oauthkit.ErrorCodeInvalidScope},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := bs.FetchToken(t.Context(), oauthkit.TokenExchange(tt.req))
+			if e, ok := errorsAs(err); !ok || e.Code != tt.code {
+				t.Errorf("FetchToken = %v; want the server's %s", err, tt.code)
+			}
+			if got := bs.Token(); got == nil || got.AccessToken != tok.AccessToken {
+				t.Errorf("token after the refusal = %v; want the delegated one kept", got)
+			}
+		})
+	}
 }
