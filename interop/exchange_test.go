@@ -25,6 +25,7 @@ func TestTokenExchange(t *testing.T) {
 		ActorToken: actor.AccessToken, ActorTokenType: oauthkit.TokenTypeAccessToken,
 		RequestedTokenType: oauthkit.TokenTypeAccessToken,
 		Scopes:             []string{"openid", "email"}, Audiences: []string{"billing", "ledger"},
+		Resources: []string{"https://api.example/"},
 	}))
 	if err != nil {
 		t.Fatalf("token exchange: %v", err)
@@ -37,8 +38,8 @@ func TestTokenExchange(t *testing.T) {
 		t.Fatal(err)
 	}
 	act, _ := in.Extra["act"].(map[string]any)
-	if in.Subject != testUser["sub"] || act["sub"] != exchangeClient.ID || !hasString(in.Audience, "ledger") {
-		t.Errorf("introspection = %+v; want the user, acted for by %s, for ledger", in, exchangeClient.ID)
+	if in.Subject != testUser["sub"] || act["sub"] != exchangeClient.ID || !hasString(in.Audience, "ledger") || !hasString(in.Audience, "https://api.example/") {
+		t.Errorf("introspection = %+v; want the user, acted for by %s, for ledger and the resource", in, exchangeClient.ID)
 	}
 	// A token for no audience in particular is the user's at userinfo.
 	forUser, err := ex.FetchToken(t.Context(), oauthkit.TokenExchange(oauthkit.TokenExchangeRequest{
@@ -64,7 +65,10 @@ func TestTokenExchange_refused(t *testing.T) {
 		req  oauthkit.TokenExchangeRequest
 		code string
 	}{
-		{"inactive subject", oauthkit.TokenExchangeRequest{SubjectToken: "not-a-token", SubjectTokenType: oauthkit.TokenTypeAccessToken}, oauthkit.ErrorCodeInvalidGrant},
+		// RFC 8693 section 2.2.2: invalid_request for an unacceptable token.
+		{"inactive subject", oauthkit.TokenExchangeRequest{SubjectToken: "not-a-token", SubjectTokenType: oauthkit.TokenTypeAccessToken}, oauthkit.ErrorCodeInvalidRequest},
+		{"inactive actor", oauthkit.TokenExchangeRequest{SubjectToken: user.AccessToken, SubjectTokenType: oauthkit.TokenTypeAccessToken,
+			ActorToken: "not-a-token", ActorTokenType: oauthkit.TokenTypeAccessToken}, oauthkit.ErrorCodeInvalidRequest},
 		{"wider scope", oauthkit.TokenExchangeRequest{SubjectToken: user.AccessToken, SubjectTokenType: oauthkit.TokenTypeAccessToken,
 			Scopes: []string{"openid", "api:write"}}, oauthkit.ErrorCodeInvalidScope},
 		{"id token type", oauthkit.TokenExchangeRequest{SubjectToken: user.IDToken, SubjectTokenType: oauthkit.TokenTypeIDToken}, oauthkit.ErrorCodeInvalidRequest},

@@ -203,14 +203,16 @@ async function tokenExchange(ctx) {
   }
   const subject = await introspect(provider, params.subject_token);
   if (!subject.active || !subject.sub) {
-    throw new errors.InvalidGrant('subject_token is not an active access token of a user');
+    // RFC 8693 section 2.2.2: an unacceptable subject or actor token is
+    // invalid_request, not invalid_grant.
+    throw new errors.InvalidRequest('subject_token is not an active access token of a user');
   }
   if (params.actor_token) {
     if (params.actor_token_type !== ACCESS_TOKEN_TYPE) {
       throw new errors.InvalidRequest('actor_token_type must be an access token');
     }
     const actor = await introspect(provider, params.actor_token);
-    if (!actor.active) throw new errors.InvalidGrant('actor_token is not active');
+    if (!actor.active) throw new errors.InvalidRequest('actor_token is not active');
     ctx.tokenExchangeActor = actor.sub ?? actor.client_id;
   }
   const granted = new Set((subject.scope ?? '').split(' ').filter(Boolean));
