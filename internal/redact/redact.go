@@ -39,12 +39,17 @@ func IsCredential(name string) bool {
 }
 
 // String returns s with the value of every credential-named member
-// replaced by [Marker]. Text without one is returned unchanged.
+// replaced by [Marker], and the credentials of every Authorization (or
+// Proxy-Authorization) header it echoes. Text without one is returned
+// unchanged.
 //
 // The scan does not track quotes, so a stray quote (in an HTML page, or a
 // body cut short) cannot hide a member from it: each name is judged by
 // what follows it, a ":" (JSON, or a header-like echo) or an "=" (a form
-// or query).
+// or query). The replacement keeps the text as well-formed as it was: a
+// quoted value stays quoted with the same quotes, and a bare value (in a
+// sentence, which may itself sit in a quoted string) stays bare, except
+// the number or literal of a JSON member, which becomes a JSON string.
 func String(s string) string {
 	if !mentionsCredential(s) {
 		return s
@@ -59,6 +64,17 @@ func Bytes(b []byte) string {
 	}
 	return redact(b)
 }
+
+// quoting is how a member name was quoted, which tells what kind of text
+// its value is in.
+type quoting int
+
+const (
+	unquoted     quoting = iota // a form, a query, a header or a sentence
+	jsonQuoted                  // a JSON member
+	escapedQuote                // a JSON member inside a JSON string
+	singleQuote                 // a Python or JavaScript literal
+)
 
 func redact(s []byte) string {
 	var b strings.Builder
@@ -80,14 +96,22 @@ func redact(s []byte) string {
 			continue
 		}
 		j = i + len(run)
-		sep, vstart, ok := separator(s, j)
-		if !ok || !IsCredential(decodeName(string(run))) {
+		sep, vstart, q, ok := separator(s, j)
+		name := ""
+		if ok {
+			name = strings.ToLower(decodeName(string(run)))
+		}
+		switch {
+		case name == "authorization" || name == "proxy-authorization":
+			b.Write(s[i:vstart])
+			i = redactAuthorization(&b, s, vstart)
+		case IsCredential(name):
+			b.Write(s[i:vstart])
+			i = redactValue(&b, s, vstart, sep, q)
+		default:
 			b.Write(run)
 			i = j
-			continue
 		}
-		b.Write(s[i:vstart])
-		i = redactValue(&b, s, vstart, sep)
 	}
 	return b.String()
 }
@@ -96,7 +120,7 @@ func redact(s []byte) string {
 // plain or escaped?
 func mentionsCredential(s string) bool {
 	l := strings.ToLower(s)
-	for _, n := range []string{"token", "secret", "assertion", "code", "password", `\u`, "%"} {
+	for _, n := range []string{"token", "secret", "assertion", "code", "password", "authorization", `\u`, "%"} {
 		if strings.Contains(l, n) {
 			return true
 		}
@@ -104,57 +128,158 @@ func mentionsCredential(s string) bool {
 	return false
 }
 
-// separator looks past a name ending at j for the closing quote of a JSON
-// member name (plain or escaped), then ":" or "="; it returns the
-// separator and where the value starts.
-func separator(s []byte, j int) (byte, int, bool) {
-	if bytes.HasPrefix(s[j:], []byte(`\"`)) {
-		j += 2
-	} else if j < len(s) && s[j] == '"' {
-		j++
+// separator looks past a name ending at j for the closing quote of a
+// member name (JSON, escaped JSON or single-quoted), then ":" or "="; it
+// returns the separator, where the value starts and how the name was
+// quoted.
+func separator(s []byte, j int) (byte, int, quoting, bool) {
+	q := unquoted
+	switch {
+	case bytes.HasPrefix(s[j:], []byte(`\"`)):
+		q, j = escapedQuote, j+2
+	case j < len(s) && s[j] == '"':
+		q, j = jsonQuoted, j+1
+	case j < len(s) && s[j] == '\'':
+		q, j = singleQuote, j+1
 	}
 	j = jsonscan.SkipSpace(s, j)
 	if j >= len(s) || (s[j] != ':' && s[j] != '=') {
-		return 0, 0, false
+		return 0, 0, q, false
 	}
-	return s[j], jsonscan.SkipSpace(s, j+1), true
+	return s[j], jsonscan.SkipSpace(s, j+1), q, true
 }
 
 // redactValue writes Marker for the value at j and returns where the value
-// ends. After ":" any JSON value (string, number, literal, object, array)
-// becomes the JSON string "[redacted]"; after "=" a quoted value becomes
-// "[redacted]" and a bare one [redacted].
-func redactValue(b *strings.Builder, s []byte, j int, sep byte) int {
-	if j >= len(s) {
+// ends. A quoted value keeps its quotes ("[redacted]", '[redacted]',
+// \"[redacted]\"); the number, literal, object or array of a JSON member
+// becomes the JSON string "[redacted]" (escaped inside a JSON string);
+// any other bare value becomes a bare [redacted].
+func redactValue(b *strings.Builder, s []byte, j int, sep byte, q quoting) int {
+	switch {
+	case j >= len(s):
+		return j
+	case bytes.HasPrefix(s[j:], []byte(Marker)): // redacted already
+		b.WriteString(Marker)
+		return j + len(Marker)
+	case bytes.HasPrefix(s[j:], []byte(`\"`)): // a JSON document inside a JSON string
+		b.WriteString(`\"` + Marker + `\"`)
+		return escapedClosing(s, j+2)
+	case s[j] == '"' && q == escapedQuote: // the end of the enclosing string
+		return j
+	case s[j] == '"':
+		b.WriteString(`"` + Marker + `"`)
+		return jsonscan.StringEnd(s, j)
+	case s[j] == '\'':
+		b.WriteString(`'` + Marker + `'`)
+		return closing(s, j+1, `'`)
+	}
+	end := bareEnd(s, j, sep)
+	if sep == ':' && (s[j] == '{' || s[j] == '[') {
+		end = jsonscan.ValueEnd(s, j)
+	}
+	if end == j {
 		return j
 	}
-	quoted := `"` + Marker + `"`
 	switch {
-	case bytes.HasPrefix(s[j:], []byte(`\"`)): // a JSON document inside a JSON string
-		end := bytes.Index(s[j+2:], []byte(`\"`))
-		if end < 0 {
-			end = len(s) - j - 2
-		}
+	case sep == ':' && q == jsonQuoted:
+		b.WriteString(`"` + Marker + `"`)
+	case sep == ':' && q == escapedQuote:
 		b.WriteString(`\"` + Marker + `\"`)
-		return min(j+2+end+2, len(s))
-	case sep == ':':
-		end := jsonscan.ValueEnd(s, j)
-		if end > j {
-			b.WriteString(quoted)
+	default:
+		b.WriteString(Marker)
+	}
+	return end
+}
+
+// closing returns the index past the quote that closes a value starting
+// at j, or the end of its line when there is none.
+func closing(s []byte, j int, quote string) int {
+	if end := bytes.Index(s[j:], []byte(quote)); end >= 0 {
+		if nl := bytes.IndexByte(s[j:j+end], '\n'); nl < 0 {
+			return j + end + len(quote)
 		}
-		return end
-	case s[j] == '"':
-		b.WriteString(quoted)
-		return jsonscan.StringEnd(s, j)
+	}
+	if nl := bytes.IndexByte(s[j:], '\n'); nl >= 0 {
+		return j + nl
+	}
+	return len(s)
+}
+
+// escapedClosing returns the index past the escaped quote that closes a
+// value starting at j, or that of the quote that ends the enclosing
+// string (which stays), or the end of the line.
+func escapedClosing(s []byte, j int) int {
+	for ; j < len(s); j++ {
+		switch s[j] {
+		case '\\':
+			if j+1 < len(s) && s[j+1] == '"' {
+				return j + 2
+			}
+			j++
+		case '"', '\n':
+			return j
+		}
+	}
+	return len(s)
+}
+
+// bareEnd returns the end of an unquoted value: a form value ends at "&",
+// ";", a blank, a quote or markup; a value after ":" also at a JSON
+// delimiter.
+func bareEnd(s []byte, j int, sep byte) int {
+	for end := j; end < len(s); end++ {
+		c := s[end]
+		if isFormValueEnd(c) || (sep == ':' && strings.IndexByte(",}]", c) >= 0) {
+			return end
+		}
+	}
+	return len(s)
+}
+
+// redactAuthorization writes the value of an Authorization header that
+// starts at j with its credentials replaced by Marker, keeping the scheme
+// ("Basic", "Bearer", "DPoP") and whatever encloses the value: the quotes
+// of a JSON member or the brackets of a printed http.Header. It returns
+// where the credentials end.
+func redactAuthorization(b *strings.Builder, s []byte, j int) int {
+	for _, open := range []string{`\"`, `"`, `'`, `[`} {
+		if bytes.HasPrefix(s[j:], []byte(open)) && !bytes.HasPrefix(s[j:], []byte(Marker)) {
+			b.WriteString(open)
+			j += len(open)
+			break
+		}
+	}
+	scheme := j
+	for scheme < len(s) && isNameByte(s[scheme]) && s[scheme] != '\\' && s[scheme] != '%' {
+		scheme++
+	}
+	blank := scheme
+	for blank < len(s) && s[blank] == ' ' {
+		blank++
+	}
+	if scheme > j && blank > scheme && blank < len(s) && !isCredentialEnd(s[blank]) {
+		b.Write(s[j:blank])
+		j = blank
+	}
+	if bytes.HasPrefix(s[j:], []byte(Marker)) {
+		b.WriteString(Marker)
+		return j + len(Marker)
 	}
 	end := j
-	for end < len(s) && !isFormValueEnd(s[end]) {
+	for end < len(s) && !isCredentialEnd(s[end]) {
 		end++
 	}
 	if end > j {
 		b.WriteString(Marker)
 	}
 	return end
+}
+
+// isCredentialEnd: characters that end the credentials of an
+// Authorization header (a token68, RFC 9110 section 11.2, or a scheme's
+// own syntax) in the text around it.
+func isCredentialEnd(c byte) bool {
+	return strings.IndexByte(" \t\r\n\"'\\]<>,;&", c) >= 0
 }
 
 // decodeName decodes a name as the library's decoders read it: JSON
@@ -182,7 +307,7 @@ func isNameByte(c byte) bool {
 
 // isFormValueEnd: characters that end a bare value after "=".
 func isFormValueEnd(c byte) bool {
-	return strings.IndexByte("&; \t\r\n\"'<>", c) >= 0
+	return strings.IndexByte("&; \t\r\n\"'\\<>", c) >= 0
 }
 
 // URLError redacts the URL of the [url.Error] in err's chain, if any, in

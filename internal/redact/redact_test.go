@@ -1,6 +1,7 @@
 package redact
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -35,7 +36,25 @@ func TestString(t *testing.T) {
 		{"form value with equals", `client_assertion=a.b=c&x=1`, `client_assertion=[redacted]&x=1`},
 		{"form empty value", `code=&x=1`, `code=&x=1`},
 		{"html echo", `<p>client_secret=S1</p><a href="/cb?device_code=S2">x</a>`, `<p>client_secret=[redacted]</p><a href="/cb?device_code=[redacted]">x</a>`},
-		{"header echo", "password: S1\nuser: bob", "password: \"[redacted]\"\nuser: bob"},
+		{"header echo", "password: S1\nuser: bob", "password: [redacted]\nuser: bob"},
+		{"text in a string", `"invalid_request refresh_token:S1"`, `"invalid_request refresh_token:[redacted]"`},
+		{"text in an error", `oauthkit: x: "invalid_request refresh_token:S1" (HTTP 400)`, `oauthkit: x: "invalid_request refresh_token:[redacted]" (HTTP 400)`},
+		{"text in a json string", `{"error_description":"bad code:12345"}`, `{"error_description":"bad code:[redacted]"}`},
+		{"quoted text value", `refresh_token:"S1"`, `refresh_token:"[redacted]"`},
+		{"single quotes", `client_secret='S1'&x=1`, `client_secret='[redacted]'&x=1`},
+		{"single quotes after colon", `password: 'S1' ok`, `password: '[redacted]' ok`},
+		{"python dict", `{'access_token': 'S1', 'token_type': 'Bearer'}`, `{'access_token': '[redacted]', 'token_type': 'Bearer'}`},
+		{"escaped json bare value", `{"a":"{\"code\":123}"}`, `{"a":"{\"code\":\"[redacted]\"}"}`},
+		{"escaped quote not closed", `{"a":"code=\"S1","b":1}`, `{"a":"code=\"[redacted]\"","b":1}`},
+		{"escaped name at string end", `{"a":"x\"code\":"}`, `{"a":"x\"code\":"}`},
+		{"authorization basic", "Authorization: Basic Y2lk\nX: 1", "Authorization: Basic [redacted]\nX: 1"},
+		{"authorization bearer", `authorization: Bearer S1.S1-S1`, `authorization: Bearer [redacted]`},
+		{"authorization dpop", `Authorization: DPoP S1`, `Authorization: DPoP [redacted]`},
+		{"proxy authorization", `Proxy-Authorization: Basic Y2lk`, `Proxy-Authorization: Basic [redacted]`},
+		{"authorization without scheme", `Authorization: S1`, `Authorization: [redacted]`},
+		{"authorization json", `{"Authorization":"Bearer S1","x":1}`, `{"Authorization":"Bearer [redacted]","x":1}`},
+		{"authorization header map", `map[Authorization:[Basic Y2lk] X:[1]]`, `map[Authorization:[Basic [redacted]] X:[1]]`},
+		{"authorization in a string", `"sent Authorization: Bearer S1"`, `"sent Authorization: Bearer [redacted]"`},
 		{"stray quote", `<p>a 5" screen</p>{"access_token":"S1"}`, `<p>a 5" screen</p>{"access_token":"[redacted]"}`},
 		{"json in a string", `{"error_description":"{\"refresh_token\":\"S1\"}"}`, `{"error_description":"{\"refresh_token\":\"[redacted]\"}"}`},
 		{"lone backslash", `\ \`, `\ \`},
@@ -74,11 +93,20 @@ func FuzzString(f *testing.F) {
 	f.Add(`{"access_token":"SECRETVALUE","x":"y"}`)
 	f.Add(`access_token=SECRETVALUE&x=y`)
 	f.Add(`{"a":"\"","code":"SECRETVALUE"`)
+	f.Add(`"invalid_request refresh_token:SECRETVALUE"`)
+	f.Add(`client_secret='SECRETVALUE'`)
+	f.Add("Authorization: Basic SECRETVALUE\n")
+	f.Add(`map[Authorization:[Bearer SECRETVALUE]]`)
+	f.Add(`{"a":"{\"code\":123}"}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		out := String(s)
 		// Redaction is stable: a second pass changes nothing.
 		if again := String(out); again != out {
 			t.Fatalf("String is not idempotent:\n%q\n%q", out, again)
+		}
+		// Redaction keeps JSON well-formed.
+		if json.Valid([]byte(s)) && !json.Valid([]byte(out)) {
+			t.Fatalf("valid JSON became invalid:\n%q\n%q", s, out)
 		}
 		// A plain JSON member or form pair never survives.
 		for _, in := range []string{` {"access_token":"SECRETVALUE"}`, `&access_token=SECRETVALUE`} {
