@@ -12,6 +12,8 @@ import (
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/dpop"
+	"github.com/oauthkit/oauthkit/internal/redact"
+	"github.com/oauthkit/oauthkit/internal/secure"
 	"github.com/oauthkit/oauthkit/internal/wire"
 	"github.com/oauthkit/oauthkit/oidc"
 )
@@ -203,8 +205,13 @@ func (c *Client) userInfo(ctx context.Context, bound *oauthkit.Session, tok *oau
 
 // getJSON GETs the userinfo URL with hc, with bearer as a bearer token
 // unless it is empty (hc then authorizes the request), and decodes a JSON
-// object, at most 1 MiB.
+// object, at most 1 MiB. As in [oidc.Provider.UserInfo], a redirect is
+// followed only within the endpoint's origin and never down to plain
+// http ([oauthkit.ErrRedirect] otherwise), and the session's
+// EndpointTimeout bounds a call whose ctx has no deadline.
 func (c *Client) getJSON(ctx context.Context, hc *http.Client, bearer string) (map[string]any, error) {
+	ctx, cancel := wire.WithDefaultTimeout(ctx, c.cfg.EndpointTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.userInfoURL, nil)
 	if err != nil {
 		return nil, fmt.Errorf("web: userinfo: %w", err)
@@ -213,9 +220,10 @@ func (c *Client) getJSON(ctx context.Context, hc *http.Client, bearer string) (m
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
 	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	policy := secure.RedirectPolicy{AllowHTTP: c.cfg.InsecureAllowHTTP, SameOrigin: true, Sentinel: oauthkit.ErrRedirect}
+	resp, err := policy.Follow(hc).Do(req)
 	if err != nil {
-		return nil, fmt.Errorf("web: userinfo: %w", err)
+		return nil, fmt.Errorf("web: userinfo: %w", redact.URLError(err))
 	}
 	defer resp.Body.Close()
 	body, err := wire.ReadBody(resp.Body, wire.MaxBody)
