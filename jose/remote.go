@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -250,14 +251,52 @@ func (r *RemoteKeySet) refresh(ctx context.Context, unknownKID bool) (bool, erro
 	}
 }
 
+// guardedFetch fetches the set and returns when it expires. It runs in
+// the goroutine of run, which no caller's recover reaches: a panic of the
+// caller's HTTP client or clock becomes the error of the fetch.
+func (r *RemoteKeySet) guardedFetch(ctx context.Context) (keys []*Key, expiry time.Time, err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &FetchError{URL: r.url, Reason: "panic during fetch", Err: &panicError{value: v, stack: debug.Stack()}}
+		}
+	}()
+	keys, ttl, err := r.fetch(ctx)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	return keys, r.now().Add(ttl), nil
+}
+
+// panicError is a recovered panic; %+v adds the stack.
+type panicError struct {
+	value any
+	stack []byte
+}
+
+func (e *panicError) Error() string { return fmt.Sprintf("panic: %v", e.value) }
+
+// Unwrap returns the panic value when it is an error.
+func (e *panicError) Unwrap() error {
+	err, _ := e.value.(error)
+	return err
+}
+
+// Format prints Error, and with %+v the stack after it.
+func (e *panicError) Format(f fmt.State, verb rune) {
+	fmt.Fprint(f, e.Error())
+	if verb == 'v' && f.Flag('+') {
+		fmt.Fprintf(f, "\n%s", e.stack)
+	}
+}
+
 // run performs one fetch and publishes its result.
 func (r *RemoteKeySet) run(ctx context.Context, call *fetchCall) {
 	ctx, cancel := context.WithTimeout(ctx, r.timeout)
 	defer cancel()
-	keys, ttl, err := r.fetch(ctx)
+	keys, expiry, err := r.guardedFetch(ctx)
 	r.mu.Lock()
 	if err == nil {
-		r.keys, r.expiry = keys, r.now().Add(ttl)
+		r.keys, r.expiry = keys, expiry
 	}
 	call.err, r.lastErr = err, err
 	r.inflight = nil
