@@ -27,6 +27,8 @@ func FuzzVerify(f *testing.F) {
 	f.Add("..")
 	// Duplicate header members: {"alg":"HS256","alg":"ES256"}.
 	f.Add("eyJhbGciOiJIUzI1NiIsImFsZyI6IkVTMjU2In0.e30.AAAA")
+	// A line break, which encoding/base64 skips.
+	f.Add(signTest(f, hk, "", nil, map[string]any{"sub": "x"}) + "\n")
 	opts := VerifyOptions{Algorithms: []string{HS256, ES256}}
 	f.Fuzz(func(t *testing.T, token string) {
 		v, err := Verify(t.Context(), token, set, opts)
@@ -42,6 +44,10 @@ func FuzzVerify(f *testing.F) {
 		if decErr != nil || h.Algorithm != v.Header.Algorithm || h.KeyID != v.Header.KeyID ||
 			!bytes.Equal(payload, v.Payload) {
 			t.Fatalf("Verify and UnsafeDecode disagree: %v / %v %v", v.Header, h, decErr)
+		}
+		// A verified token has one encoding: base64url letters and dots.
+		if i := strings.IndexFunc(token, func(r rune) bool { return !isBase64URLOrDot(r) }); i >= 0 {
+			t.Fatalf("verified a token with %q at %d", token[i], i)
 		}
 		if h.Algorithm != HS256 && h.Algorithm != ES256 {
 			t.Fatalf("verified algorithm %q outside the allow-list", h.Algorithm)
@@ -152,4 +158,8 @@ func checkKeyRoundTrip(t *testing.T, k *Key) {
 	if back.String() != k.String() {
 		t.Fatalf("round trip = %v; want %v", back, k)
 	}
+}
+
+func isBase64URLOrDot(r rune) bool {
+	return r == '.' || r == '-' || r == '_' || ('a' <= r && r <= 'z') || ('A' <= r && r <= 'Z') || ('0' <= r && r <= '9')
 }

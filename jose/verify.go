@@ -1,6 +1,7 @@
 package jose
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -299,6 +300,9 @@ func parseCompact(token string) (parsed, error) {
 // decodePart base64url-decodes src into the front of buf and returns the
 // decoded bytes (capacity-limited) and the rest of buf.
 func decodePart(buf, src []byte, name string) (part, rest []byte, err error) {
+	if bytes.ContainsAny(src, "\r\n") { // the decoder would skip them
+		return nil, nil, errorf(ErrMalformedToken, "%s is not base64url: a line break", name)
+	}
 	n, err := b64.Decode(buf, src)
 	if err != nil {
 		return nil, nil, errorf(ErrMalformedToken, "%s is not base64url: %v", name, err)

@@ -390,6 +390,11 @@ func TestVerify_malformed(t *testing.T) {
 		{"kid not string", enc(`{"alg":"ES256","kid":{}}`) + "." + enc("{}") + "." + sig},
 		{"typ not string", enc(`{"alg":"ES256","typ":[]}`) + "." + enc("{}") + "." + sig},
 		{"non-canonical base64", enc(`{"alg":"ES256"}`) + "." + "e31" + "." + sig},
+		// encoding/base64 skips line breaks even in strict mode: each would
+		// give the same token another encoding.
+		{"newline in header", enc(`{"alg":"ES256"}`)[:4] + "\n" + enc(`{"alg":"ES256"}`)[4:] + "." + enc("{}") + "." + sig},
+		{"carriage return in payload", enc(`{"alg":"ES256"}`) + "." + enc("{}") + "\r." + sig},
+		{"trailing newline", enc(`{"alg":"ES256"}`) + "." + enc("{}") + "." + sig + "\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
