@@ -99,7 +99,7 @@ func redact(s []byte) string {
 		sep, vstart, q, ok := separator(s, j)
 		name := ""
 		if ok {
-			name = strings.ToLower(decodeName(string(run)))
+			name = strings.ToLower(lastName(decodeName(string(run))))
 		}
 		switch {
 		case name == "authorization" || name == "proxy-authorization":
@@ -297,6 +297,18 @@ func decodeName(run string) string {
 		}
 	}
 	return run
+}
+
+// lastName returns the name that ends a decoded run: a run of text can
+// hold an escaped line break or a form's "+" before the name
+// ("echo:\nrefresh_token=...").
+func lastName(decoded string) string {
+	for i := len(decoded) - 1; i >= 0; i-- {
+		if c := decoded[i]; !isNameByte(c) || c == '%' || c == '+' || c == '\\' {
+			return decoded[i+1:]
+		}
+	}
+	return decoded
 }
 
 // isNameByte: characters of a member name, escapes included.

@@ -47,6 +47,9 @@ func TestString(t *testing.T) {
 		{"escaped json bare value", `{"a":"{\"code\":123}"}`, `{"a":"{\"code\":\"[redacted]\"}"}`},
 		{"escaped quote not closed", `{"a":"code=\"S1","b":1}`, `{"a":"code=\"[redacted]\"","b":1}`},
 		{"escaped name at string end", `{"a":"x\"code\":"}`, `{"a":"x\"code\":"}`},
+		{"escaped line break before a name", `{"error_description":"echo:\nrefresh_token=S1"}`, `{"error_description":"echo:\nrefresh_token=[redacted]"}`},
+		{"escaped line break inside a run", `"POST /token\nAuthorization: Basic Y2lk\n"`, `"POST /token\nAuthorization: Basic [redacted]\n"`},
+		{"form space before a name", `q=a+code=S1`, `q=a+code=[redacted]`},
 		{"authorization basic", "Authorization: Basic Y2lk\nX: 1", "Authorization: Basic [redacted]\nX: 1"},
 		{"authorization bearer", `authorization: Bearer S1.S1-S1`, `authorization: Bearer [redacted]`},
 		{"authorization dpop", `Authorization: DPoP S1`, `Authorization: DPoP [redacted]`},
@@ -98,6 +101,7 @@ func FuzzString(f *testing.F) {
 	f.Add("Authorization: Basic SECRETVALUE\n")
 	f.Add(`map[Authorization:[Bearer SECRETVALUE]]`)
 	f.Add(`{"a":"{\"code\":123}"}`)
+	f.Add(`{"e":"echo:\nrefresh_token=SECRETVALUE"}`)
 	f.Fuzz(func(t *testing.T, s string) {
 		out := String(s)
 		// Redaction is stable: a second pass changes nothing.
