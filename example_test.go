@@ -15,7 +15,9 @@ import (
 	"github.com/oauthkit/oauthkit/oauthtest"
 )
 
-// Seed: "OAuth2Session for Authorization Code", with PKCE (on by default).
+// This example runs the authorization code grant: the user is sent to the
+// authorization URL, and the response the server redirects back with is
+// exchanged for a token. PKCE is on by default.
 func ExampleSession_AuthorizationURL() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -54,8 +56,9 @@ func ExampleSession_AuthorizationURL() {
 	// Bearer user:email true
 }
 
-// Seed: the session cannot be reused after the redirect; a new one is
-// created from the saved state (restore_previous_state).
+// This example completes an authorization in another session than the one
+// that started it, as a web app does after the redirect: the saved
+// AuthorizationRequest carries the state and the PKCE verifier.
 func ExampleSession_ExchangeAuthorizationResponse_restoredState() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -83,7 +86,8 @@ func ExampleSession_ExchangeAuthorizationResponse_restoredState() {
 	// Output: <nil> true
 }
 
-// Seed: "Add PKCE for Authorization Code" with a verifier of our own.
+// This example sends a PKCE code verifier of the caller's own with the
+// authorization request and the code exchange.
 func ExampleWithCodeVerifier() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -102,7 +106,8 @@ func ExampleWithCodeVerifier() {
 	// Output: <nil> true
 }
 
-// Seed: "OAuth2Session for Implicit": the token comes in the fragment.
+// This example runs the implicit grant: the token comes in the fragment of
+// the redirect, and no token request is sent.
 func ExampleWithResponseType_implicit() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -120,7 +125,7 @@ func ExampleWithResponseType_implicit() {
 	// <nil> Bearer 3600
 }
 
-// Seed: "OAuth2Session for Password".
+// This example fetches a token with the resource owner password grant.
 func ExamplePassword() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -133,8 +138,8 @@ func ExamplePassword() {
 	// Output: <nil> true
 }
 
-// Seed: "OAuth2Session for Client Credentials": a nil grant means
-// client_credentials, or name it.
+// This example fetches a token with the client credentials grant, which a
+// nil grant means; ClientCredentials() names it.
 func ExampleClientCredentials() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -147,8 +152,8 @@ func ExampleClientCredentials() {
 	// Output: <nil> <nil> true true
 }
 
-// Seed: "Client Authentication": client_secret_post instead of the
-// default client_secret_basic.
+// This example authenticates the client with client_secret_post instead of
+// the default client_secret_basic.
 func ExampleConfig_authMethod() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -162,9 +167,10 @@ func ExampleConfig_authMethod() {
 	// Output: <nil>
 }
 
-// Seed: the client_secret_uri method of Authlib issue 158, registered by
-// name; the same function could be set as Config.ClientAuth directly, or
-// given to one call with WithClientAuth (Authlib's auth=).
+// This example registers a custom client authentication method by name:
+// one that puts the client id and secret in the token URL's query, as
+// some providers want. The same function could be set as
+// Config.ClientAuth directly, or given to one call with WithClientAuth.
 func ExampleClientAuthFunc() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -202,7 +208,8 @@ func ExampleClientAuthFunc() {
 	// <nil>
 }
 
-// Seed: "Access Protected Resources" with a token restored from a database.
+// This example calls a protected resource with a token restored from a
+// database.
 func ExampleSession_Get() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -227,9 +234,10 @@ func ExampleSession_Get() {
 	// Output: 200
 }
 
-// Seed: "Compliance Fix for non Standard": Stack Overflow answers the token
-// request form-encoded with "expires" instead of "expires_in", and wants a
-// site parameter on every API request.
+// This example adapts the session to a provider that does not follow the
+// standard: Stack Overflow answers the token request form-encoded with
+// "expires" instead of "expires_in", and wants a site parameter on every
+// API request.
 func ExampleHooks() {
 	srv := oauthtest.NewUnstartedServer()
 	srv.TokenResponseFormat = oauthtest.FormatForm
@@ -301,9 +309,9 @@ func mustParse(raw string) *url.URL {
 	return u
 }
 
-// Seed: "Refresh & Auto Update Token": an expired token is refreshed before
-// the request, and the new token is handed to the update callback to be
-// saved, with the refresh token it replaces to find the stored row.
+// This example saves renewed tokens: an expired token is refreshed before
+// the request, and the new token is handed to OnTokenUpdate, with the
+// refresh token it replaces to find the stored row.
 func ExampleConfig_onTokenUpdate() {
 	srv := oauthtest.NewUnstartedServer()
 	srv.RotateRefreshTokens = true
@@ -335,7 +343,7 @@ func ExampleConfig_onTokenUpdate() {
 	// 200
 }
 
-// Seed: "Manually refreshing tokens" with a given refresh token.
+// This example refreshes a token explicitly, with a given refresh token.
 func ExampleSession_Refresh() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -349,7 +357,7 @@ func ExampleSession_Refresh() {
 	// Output: <nil> true true
 }
 
-// Seed: "Revoke and Introspect Token".
+// This example asks the introspection endpoint whether a token is active.
 func ExampleSession_Introspect() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
@@ -373,8 +381,8 @@ func ExampleSession_Introspect() {
 	// true
 }
 
-// Seed: "Revoke and Introspect Token": revoking the session's refresh
-// token ends the grant and clears the session's token.
+// This example revokes the session's refresh token, which ends the grant
+// and clears the session's token.
 func ExampleSession_Revoke() {
 	srv := oauthtest.NewServer()
 	defer srv.Close()
