@@ -27,10 +27,15 @@
 //
 // # Client authentication
 //
-// Every call to the token, revocation, introspection and device endpoints
-// authenticates the client with the method named in [Config.AuthMethod]:
-// [ClientSecretBasic] (the default), [ClientSecretPost], [AuthNone], or a
-// custom [ClientAuth] registered by name or given directly.
+// Every call to the token, revocation, introspection, device and pushed
+// authorization endpoints authenticates the client with the method named
+// in [Config.AuthMethod]: [ClientSecretBasic], [ClientSecretPost],
+// [AuthNone], [ClientSecretJWT] and [PrivateKeyJWT] ([JWTAuth], RFC 7523),
+// the mTLS methods [TLSClientAuth] and [SelfSignedTLSClientAuth] (RFC
+// 8705), or a custom [ClientAuth] registered by name or given directly.
+// Unset, it is ClientSecretBasic for a client with a secret,
+// PrivateKeyJWT for one with only a [Config.ClientKey], and AuthNone (a
+// public client) for one with neither.
 //
 // # Tokens and protected resources
 //

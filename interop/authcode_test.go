@@ -168,7 +168,7 @@ func getJSON(t *testing.T, s *oauthkit.Session, url string) map[string]any {
 }
 
 // TestAuthorizationCode_wrongIssuer checks RFC 9207: when the callback's iss
-// is not the configured issuer, the exchange fails with ErrIssuerMismatch
+// is not the configured issuer, the exchange fails with ErrAuthorizationIssuerMismatch
 // and sends no token request, so the code is still good for the right
 // session.
 func TestAuthorizationCode_wrongIssuer(t *testing.T) {
@@ -176,7 +176,7 @@ func TestAuthorizationCode_wrongIssuer(t *testing.T) {
 	wrong := basicClient.session(t, func(c *oauthkit.Config) { c.Issuer = "http://127.0.0.1:1/other" })
 	ar, cb := authorize(t, wrong)
 	if _, err := wrong.ExchangeAuthorizationResponse(t.Context(), cb, *ar); !errors.Is(err, oauthkit.ErrAuthorizationIssuerMismatch) {
-		t.Fatalf("ExchangeAuthorizationResponse with a wrong issuer: %v; want ErrIssuerMismatch", err)
+		t.Fatalf("ExchangeAuthorizationResponse with a wrong issuer: %v; want ErrAuthorizationIssuerMismatch", err)
 	}
 	if wrong.Token() != nil {
 		t.Error("session has a token after an issuer mismatch")
