@@ -24,8 +24,10 @@ const (
 	maxLifetime     = time.Hour
 )
 
-// ErrInvalidConfig is wrapped by every error about a bad [Config].
-var ErrInvalidConfig = errors.New("assertion: invalid config")
+// ErrInvalidConfig is [oauthkit.ErrInvalidConfig], wrapped by every error
+// about a bad [Config] or an incomplete [ServiceAccount]. One name, one
+// meaning across the module: errors.Is matches either name.
+var ErrInvalidConfig = oauthkit.ErrInvalidConfig
 
 // Config configures the JWT-bearer grant (RFC 7523 section 2.1) and its
 // session. The caller's value is never written to.

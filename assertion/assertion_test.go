@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/jose"
 )
 
@@ -203,6 +204,14 @@ func TestNewSession_invalidConfig(t *testing.T) {
 	}
 	if _, err := NewSession(Config{}); !errors.Is(err, ErrInvalidConfig) {
 		t.Errorf("NewSession(empty) = %v, want ErrInvalidConfig", err)
+	}
+	// One name, one meaning: the root package's sentinel matches too, as
+	// it does for the web and oidc packages.
+	if _, err := NewSession(Config{}); !errors.Is(err, oauthkit.ErrInvalidConfig) {
+		t.Errorf("NewSession(empty) = %v, want oauthkit.ErrInvalidConfig", err)
+	}
+	if _, err := (&ServiceAccount{}).Config(); !errors.Is(err, oauthkit.ErrInvalidConfig) {
+		t.Errorf("incomplete ServiceAccount.Config() = %v, want oauthkit.ErrInvalidConfig", err)
 	}
 }
 
