@@ -211,7 +211,7 @@ func (a *app) runLogout(ctx context.Context, name string, force, endSession, noB
 	if err != nil {
 		return err
 	}
-	if err := st.remove(name); err != nil {
+	if err := st.remove(ctx, name); err != nil {
 		return tried(err, "deleting profile %q", name)
 	}
 	fmt.Fprintf(a.stderr, "Profile %q deleted.\n", name)

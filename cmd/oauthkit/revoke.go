@@ -115,7 +115,7 @@ func (a *app) runRevoke(ctx context.Context, cf *clientFlags, token, hint string
 	}
 	if token == "" && c.name != "" {
 		if st, err := a.store(); err == nil {
-			_ = st.removeToken(c.name)
+			_ = st.removeToken(ctx, c.name)
 		}
 	}
 	fmt.Fprintln(a.stderr, "Revoked.")

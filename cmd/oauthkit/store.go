@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -160,18 +161,17 @@ func (s store) writeFile(kind, name string, b []byte) error {
 	return os.Rename(tmp, s.path(kind, name))
 }
 
-// remove deletes a profile and its token.
-func (s store) remove(name string) error {
-	if err := checkProfileName(name); err != nil {
+// remove deletes a profile and its token. The token goes first, under
+// the token file's lock (see removeToken), so that a failure leaves the
+// profile usable.
+func (s store) remove(ctx context.Context, name string) error {
+	if err := s.removeToken(ctx, name); err != nil {
 		return err
 	}
-	var errs []error
-	for _, f := range []string{s.path("profiles", name), s.path("tokens", name), s.path("tokens", name) + ".lock"} {
-		if err := os.Remove(f); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			errs = append(errs, localError{err})
-		}
+	if err := os.Remove(s.path("profiles", name)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return localError{err}
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // names lists the saved profiles, sorted.

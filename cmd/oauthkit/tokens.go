@@ -1,9 +1,7 @@
 package main
 
 import (
-	"errors"
-	"io/fs"
-	"os"
+	"context"
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/store/file"
@@ -41,13 +39,20 @@ func (s store) loadToken(name string) (*oauthkit.Token, error) {
 }
 
 // removeToken deletes the saved token of a profile, keeping the profile.
-func (s store) removeToken(name string) error {
+// It waits, until ctx ends, for a renewal another process has under way,
+// which would otherwise write the token back; the lock file stays (a
+// process still holding a lock on it, and a new one locking a new file
+// of that name, would both renew).
+func (s store) removeToken(ctx context.Context, name string) error {
 	if err := checkProfileName(name); err != nil {
 		return err
 	}
-	err := os.Remove(s.path("tokens", name))
-	if err == nil || errors.Is(err, fs.ErrNotExist) {
-		return nil
+	fs, err := file.New(s.path("tokens", name), file.Options{})
+	if err == nil {
+		err = fs.Remove(ctx)
 	}
-	return localError{err}
+	if err != nil {
+		return localError{err}
+	}
+	return nil
 }

@@ -268,3 +268,52 @@ func (s *Store) Wait(ctx context.Context, prev *oauthkit.Token) error {
 		return fmt.Errorf("file store: wait: %w", context.Cause(ctx))
 	}
 }
+
+// Remove deletes the token file, under the lock so that a renewal in
+// progress in another process cannot write it back; it waits for the
+// lock until ctx ends. The lock file stays: a process that has it open
+// keeps its lock on it, and were it deleted, a newer process would lock a
+// new file of the same name and both would renew. Removing a token that
+// does not exist is not an error.
+func (s *Store) Remove(ctx context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.cur == nil { // this handle holds no lease: take the lock
+		f, err := s.openLock()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := s.lockPolling(ctx, f); err != nil {
+			return err
+		}
+		defer unlock(f)
+	}
+	if err := os.Remove(s.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("file store: remove: %w", err)
+	}
+	syncDir(filepath.Dir(s.path))
+	return nil
+}
+
+// lockPolling takes the exclusive lock on f, trying again until ctx
+// ends: a blocked flock cannot be interrupted, and a removal is rare
+// enough for polling.
+func (s *Store) lockPolling(ctx context.Context, f *os.File) error {
+	for delay := time.Millisecond; ; delay = min(2*delay, 50*time.Millisecond) {
+		ok, err := tryLock(f, true)
+		if err != nil {
+			return fmt.Errorf("file store: lock %s: %w", s.lockPath, err)
+		}
+		if ok {
+			return nil
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return fmt.Errorf("file store: remove: waiting for the lock: %w", context.Cause(ctx))
+		}
+	}
+}
