@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/oauthkit/oauthkit/internal/storeerr"
 )
 
 // The store protocol as the session runs it; [TokenStore] describes it
@@ -197,7 +199,7 @@ func (s *Session) saveShared(ctx context.Context, l Lease, prev, tok *Token) err
 	case err == nil:
 		return nil
 	case errors.Is(err, ErrLeaseLost), errors.Is(err, ErrTokenConflict):
-		return fmt.Errorf("oauthkit: token store: save: %w", err)
+		return fmt.Errorf("oauthkit: new token not saved to the token store: %w", storeerr.Trim(err))
 	}
 	return storeError("save", err)
 }
@@ -230,9 +232,11 @@ func (s *Session) seedShared(ctx context.Context, tok *Token) error {
 	}
 }
 
-// storeError reports a failed store operation as ErrStoreUnavailable.
+// storeError reports a failed store operation as ErrStoreUnavailable,
+// with one "oauthkit: " prefix: the store's own message says which store
+// and what failed.
 func storeError(op string, err error) error {
-	return withSentinel(fmt.Errorf("oauthkit: token store: %s: %w", op, err), ErrStoreUnavailable)
+	return withSentinel(fmt.Errorf("oauthkit: token store unavailable: %s: %w", op, storeerr.Trim(err)), ErrStoreUnavailable)
 }
 
 // sameToken reports whether a and b are the same token for the store's

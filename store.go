@@ -90,6 +90,7 @@ var (
 	// renew a token, and the store failed or could not be reached. The
 	// session renewed nothing (an uncoordinated refresh could burn a
 	// rotating refresh token) and kept the token it had, which callers
-	// go on using while it is valid.
+	// go on using while it is valid. The message is "oauthkit: token
+	// store unavailable: " and the operation, then the store's error.
 	ErrStoreUnavailable = errors.New("oauthkit: token store unavailable")
 )

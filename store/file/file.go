@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/storeerr"
 	"github.com/oauthkit/oauthkit/store/internal/sealed"
 )
 
@@ -114,7 +115,7 @@ func (s *Store) Acquire(ctx context.Context) (oauthkit.Lease, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur != nil {
-		return oauthkit.Lease{}, fmt.Errorf("file store: %w (this process)", oauthkit.ErrLeaseHeld)
+		return oauthkit.Lease{}, storeerr.Errorf("file store: %w (this process)", oauthkit.ErrLeaseHeld)
 	}
 	f, err := s.openLock()
 	if err != nil {
@@ -126,7 +127,7 @@ func (s *Store) Acquire(ctx context.Context) (oauthkit.Lease, error) {
 		if err != nil {
 			return oauthkit.Lease{}, fmt.Errorf("file store: lock %s: %w", s.lockPath, err)
 		}
-		return oauthkit.Lease{}, fmt.Errorf("file store: %w", oauthkit.ErrLeaseHeld)
+		return oauthkit.Lease{}, storeerr.Errorf("file store: %w", oauthkit.ErrLeaseHeld)
 	}
 	h := &held{lease: oauthkit.Lease{Fence: sealed.NewFence(), Deadline: time.Now().Add(s.ttl)}, f: f}
 	h.timer = time.AfterFunc(s.ttl, func() { s.end(h.lease.Fence) })
@@ -183,14 +184,14 @@ func (s *Store) Save(ctx context.Context, l oauthkit.Lease, prev, next *oauthkit
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.cur == nil || s.cur.lease.Fence != l.Fence || !time.Now().Before(s.cur.lease.Deadline) {
-		return fmt.Errorf("file store: save: %w", oauthkit.ErrLeaseLost)
+		return storeerr.Errorf("file store: save: %w", oauthkit.ErrLeaseLost)
 	}
 	cur, err := s.read()
 	if err != nil {
 		return err
 	}
 	if !sealed.Same(cur, prev) {
-		return fmt.Errorf("file store: save: %w", oauthkit.ErrTokenConflict)
+		return storeerr.Errorf("file store: save: %w", oauthkit.ErrTokenConflict)
 	}
 	b, err := s.codec.Encode(next)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/storeerr"
 	"github.com/oauthkit/oauthkit/store/internal/sealed"
 )
 
@@ -68,7 +69,7 @@ func (s *Store) Acquire(ctx context.Context) (oauthkit.Lease, error) {
 	defer s.mu.Unlock()
 	now := s.now()
 	if s.held(now) {
-		return oauthkit.Lease{}, fmt.Errorf("memory store: %w until %s", oauthkit.ErrLeaseHeld, s.lease.Deadline.Format(time.RFC3339Nano))
+		return oauthkit.Lease{}, storeerr.Errorf("memory store: %w until %s", oauthkit.ErrLeaseHeld, s.lease.Deadline.Format(time.RFC3339Nano))
 	}
 	ttl := s.LeaseTTL
 	if ttl <= 0 {
@@ -92,10 +93,10 @@ func (s *Store) Save(ctx context.Context, l oauthkit.Lease, prev, next *oauthkit
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.held(s.now()) || s.lease.Fence != l.Fence {
-		return fmt.Errorf("memory store: save: %w", oauthkit.ErrLeaseLost)
+		return storeerr.Errorf("memory store: save: %w", oauthkit.ErrLeaseLost)
 	}
 	if !sealed.Same(s.tok, prev) {
-		return fmt.Errorf("memory store: save: %w", oauthkit.ErrTokenConflict)
+		return storeerr.Errorf("memory store: save: %w", oauthkit.ErrTokenConflict)
 	}
 	s.tok = next.Clone()
 	s.wakeLocked()

@@ -11,6 +11,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/storeerr"
 	"github.com/oauthkit/oauthkit/store/internal/sealed"
 )
 
@@ -129,7 +130,7 @@ func (s *Store) Acquire(ctx context.Context) (oauthkit.Lease, error) {
 	case err != nil:
 		return oauthkit.Lease{}, fmt.Errorf("redis store: acquire %s: %w", s.leaseKey, err)
 	case holder != fence:
-		return oauthkit.Lease{}, fmt.Errorf("redis store: %w", oauthkit.ErrLeaseHeld)
+		return oauthkit.Lease{}, storeerr.Errorf("redis store: %w", oauthkit.ErrLeaseHeld)
 	}
 	// The server counts the TTL from when it got the command, after
 	// start: the holder's deadline is never later than the key's expiry.
@@ -167,7 +168,7 @@ return 1
 // in one script.
 func (s *Store) Save(ctx context.Context, l oauthkit.Lease, prev, next *oauthkit.Token) error {
 	if !time.Now().Before(l.Deadline) {
-		return fmt.Errorf("redis store: save: %w", oauthkit.ErrLeaseLost)
+		return storeerr.Errorf("redis store: save: %w", oauthkit.ErrLeaseLost)
 	}
 	b, err := s.codec.Encode(next)
 	if err != nil {
@@ -180,9 +181,9 @@ func (s *Store) Save(ctx context.Context, l oauthkit.Lease, prev, next *oauthkit
 	}
 	switch n {
 	case 0:
-		return fmt.Errorf("redis store: save: %w", oauthkit.ErrLeaseLost)
+		return storeerr.Errorf("redis store: save: %w", oauthkit.ErrLeaseLost)
 	case -1:
-		return fmt.Errorf("redis store: save: %w", oauthkit.ErrTokenConflict)
+		return storeerr.Errorf("redis store: save: %w", oauthkit.ErrTokenConflict)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -137,9 +138,8 @@ func testConflict(t *testing.T, open Open) {
 	l := acquire(t, a)
 	save(t, a, l, nil, Token(1))
 	for _, prev := range []*oauthkit.Token{nil, Token(7)} {
-		if err := a.Save(t.Context(), l, prev, Token(2)); !errors.Is(err, oauthkit.ErrTokenConflict) {
-			t.Errorf("Save(prev %v) over another token: error = %v, want ErrTokenConflict", prev, err)
-		}
+		err := a.Save(t.Context(), l, prev, Token(2))
+		wantSentinel(t, fmt.Sprintf("Save(prev %v) over another token", prev), err, oauthkit.ErrTokenConflict)
 	}
 	wantToken(t, load(t, b), Token(1))
 }
@@ -148,19 +148,16 @@ func testLeaseExclusive(t *testing.T, open Open) {
 	a, b := open(t, time.Minute)
 	l := acquire(t, a)
 	for name, s := range map[string]oauthkit.TokenStore{"other handle": b, "same handle": a} {
-		if _, err := s.Acquire(t.Context()); !errors.Is(err, oauthkit.ErrLeaseHeld) {
-			t.Errorf("Acquire() from the %s while held: error = %v, want ErrLeaseHeld", name, err)
-		}
+		_, err := s.Acquire(t.Context())
+		wantSentinel(t, fmt.Sprintf("Acquire() from the %s while held", name), err, oauthkit.ErrLeaseHeld)
 	}
-	if err := b.Save(t.Context(), oauthkit.Lease{Fence: "forged", Deadline: l.Deadline}, nil, Token(1)); !errors.Is(err, oauthkit.ErrLeaseLost) {
-		t.Errorf("Save() with a forged fence: error = %v, want ErrLeaseLost", err)
-	}
+	err := b.Save(t.Context(), oauthkit.Lease{Fence: "forged", Deadline: l.Deadline}, nil, Token(1))
+	wantSentinel(t, "Save() with a forged fence", err, oauthkit.ErrLeaseLost)
 	if err := b.Release(t.Context(), oauthkit.Lease{Fence: "forged"}); err != nil {
 		t.Errorf("Release() of a forged lease: error = %v", err)
 	}
-	if _, err := b.Acquire(t.Context()); !errors.Is(err, oauthkit.ErrLeaseHeld) {
-		t.Errorf("a forged release freed the lease: Acquire() error = %v", err)
-	}
+	_, err = b.Acquire(t.Context())
+	wantSentinel(t, "a forged release freed the lease: Acquire()", err, oauthkit.ErrLeaseHeld)
 }
 
 func testLeaseExpires(t *testing.T, open Open) {
@@ -168,9 +165,8 @@ func testLeaseExpires(t *testing.T, open Open) {
 	l := acquire(t, a)
 	time.Sleep(time.Until(l.Deadline) + 100*time.Millisecond)
 	l2 := acquire(t, b)
-	if err := a.Save(t.Context(), l, nil, Token(1)); !errors.Is(err, oauthkit.ErrLeaseLost) {
-		t.Errorf("Save() after the deadline: error = %v, want ErrLeaseLost", err)
-	}
+	err := a.Save(t.Context(), l, nil, Token(1))
+	wantSentinel(t, "Save() after the deadline", err, oauthkit.ErrLeaseLost)
 	release(t, a, l) // an expired lease: no error, and l2 stays
 	save(t, b, l2, nil, Token(2))
 	wantToken(t, load(t, a), Token(2))
@@ -182,10 +178,23 @@ func testRelease(t *testing.T, open Open) {
 	release(t, a, l)
 	release(t, a, l)
 	l2 := acquire(t, b)
-	if err := a.Save(t.Context(), l, nil, Token(1)); !errors.Is(err, oauthkit.ErrLeaseLost) {
-		t.Errorf("Save() with a released lease: error = %v, want ErrLeaseLost", err)
-	}
+	err := a.Save(t.Context(), l, nil, Token(1))
+	wantSentinel(t, "Save() with a released lease", err, oauthkit.ErrLeaseLost)
 	release(t, b, l2)
+}
+
+// wantSentinel checks that err, what the call what returned, matches
+// sentinel and carries one prefix, the store's: the sentinel's own
+// "oauthkit: " does not come along.
+func wantSentinel(t *testing.T, what string, err, sentinel error) {
+	t.Helper()
+	if !errors.Is(err, sentinel) {
+		t.Errorf("%s: error = %v, want %v", what, err, sentinel)
+		return
+	}
+	if msg := err.Error(); strings.Contains(msg, "oauthkit: ") || strings.Count(msg, "store: ") != 1 {
+		t.Errorf("%s: error %q; want the store's prefix once and no other", what, msg)
+	}
 }
 
 // waitAsync starts s.Wait(prev) and returns a channel with its result.
