@@ -33,7 +33,7 @@ func demoSteps() []demoStep {
 		{"automatic refresh", stepAutoRefresh},
 		{"on token update", stepOnTokenUpdate},
 		{"failed refresh keeps old token", stepFailedRefresh},
-	}, slices.Concat(extraDemoSteps(), oidcDemoSteps(), frontChannelDemoSteps(), senderDemoSteps())...)
+	}, slices.Concat(extraDemoSteps(), oidcDemoSteps(), frontChannelDemoSteps(), senderDemoSteps(), appDemoSteps())...)
 }
 
 // browse plays the user's browser: it opens the authorization URL and

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/oauthtest"
 )
 
@@ -110,4 +111,90 @@ func TestDemo_binary(t *testing.T) {
 func oauthtestTokenFault() oauthtest.Fault {
 	return oauthtest.Fault{Endpoint: oauthtest.TokenEndpoint, Status: 401,
 		Body: []byte(`{"error":"invalid_client","error_description":"wrong client secret"}`)}
+}
+
+// TestDemo_appSteps checks what the token-store and web-login steps show:
+// one refresh for two sessions sharing a file, and a replayed callback
+// refused.
+func TestDemo_appSteps(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		step  string
+		want  []string       // in the transcript, in this order
+		count map[string]int // lines containing the key
+	}{
+		{
+			step: "file token store",
+			want: []string{"grant_type=password", "both need a token at once", "grant_type=refresh_token",
+				"✓ one refresh for both", "saved in token.json (-rw-------)"},
+			count: map[string]int{"→ POST /token": 2, "grant_type=refresh_token": 1},
+		},
+		{
+			step: "web login",
+			want: []string{"→ GET /.well-known/openid-configuration", "→ GET http://localhost:", "/login/op",
+				"← 302  Location: /authorize?", "→ GET /authorize?", "/callback/op?code=",
+				"      → POST /token", "← 303  Location: /profile", "← 200  signed in",
+				`sub "user-1", name "Alice", email "alice@example.com"`,
+				"the same callback URL once more", "/callback/op?code=", "← 400",
+				"✓ Alice (user-1) logged in", "the replayed callback got HTTP 400 (web: callback already used)"},
+			count: map[string]int{"→ POST /token": 1, "/callback/op?code=": 3, "← 400": 1},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.step, func(t *testing.T) {
+			t.Parallel()
+			r := runCLI(t, nil, "demo", "--step", tt.step)
+			if r.code != exitOK || !strings.Contains(r.stdout, "1 of 1 steps passed") {
+				t.Fatalf("exit code = %d, want one step passed\nstdout:\n%s\nstderr:\n%s", r.code, r.stdout, r.stderr)
+			}
+			rest := r.stdout
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("transcript lacks %q after the earlier lines:\n%s", w, r.stdout)
+				}
+				rest = rest[i+len(w):]
+			}
+			lines := strings.Split(r.stdout, "\n")
+			for s, want := range tt.count {
+				n := 0
+				for _, l := range lines {
+					if strings.Contains(l, s) {
+						n++
+					}
+				}
+				if n != want {
+					t.Errorf("%d lines with %q, want %d:\n%s", n, s, want, r.stdout)
+				}
+			}
+		})
+	}
+}
+
+// TestCheckSharedRefresh checks that the store step fails when the
+// sessions did not share one refresh.
+func TestCheckSharedRefresh(t *testing.T) {
+	t.Parallel()
+	d := &demoEnv{red: redactor{}}
+	old := &oauthkit.Token{AccessToken: "a1", RefreshToken: "r1"}
+	renewed := &oauthkit.Token{AccessToken: "a2", RefreshToken: "r2"}
+	tests := []struct {
+		name      string
+		toks      []*oauthkit.Token
+		refreshes int
+	}{
+		{"two refreshes", []*oauthkit.Token{renewed, renewed}, 2},
+		{"different tokens", []*oauthkit.Token{renewed, {AccessToken: "a3", RefreshToken: "r3"}}, 1},
+		{"refresh token not rotated", []*oauthkit.Token{{AccessToken: "a2", RefreshToken: "r1"}, {AccessToken: "a2", RefreshToken: "r1"}}, 1},
+		{"not saved", []*oauthkit.Token{renewed, renewed}, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			path := filepath.Join(t.TempDir(), "token.json")
+			if _, err := checkSharedRefresh(t.Context(), d, path, old, tt.toks, tt.refreshes); err == nil {
+				t.Error("checkSharedRefresh() = nil error, want a failure")
+			}
+		})
+	}
 }
