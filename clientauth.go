@@ -54,7 +54,7 @@ type ClientAuthRequest struct {
 
 // String describes the request without the client secret.
 func (r *ClientAuthRequest) String() string {
-	return fmt.Sprintf("oauthkit.ClientAuthRequest{ClientID:%q ClientSecret:%s Endpoint:%q}", r.ClientID, redact(r.ClientSecret), r.Endpoint)
+	return fmt.Sprintf("oauthkit.ClientAuthRequest{ClientID:%q ClientSecret:%s Endpoint:%q Method:%q}", r.ClientID, redact(r.ClientSecret), r.Endpoint, r.Method)
 }
 
 // basicAuth is client_secret_basic: RFC 6749 section 2.3.1 says the id and

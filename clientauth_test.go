@@ -145,3 +145,12 @@ func TestClientAuth_basicHidesCredentials(t *testing.T) {
 		}
 	}
 }
+
+func TestClientAuthRequest_String(t *testing.T) {
+	r := &ClientAuthRequest{ClientID: "id", ClientSecret: "s3cret", Endpoint: "token", Method: "POST"}
+	got := r.String()
+	want := `oauthkit.ClientAuthRequest{ClientID:"id" ClientSecret:[redacted] Endpoint:"token" Method:"POST"}`
+	if got != want {
+		t.Errorf("String() = %s; want %s", got, want)
+	}
+}
