@@ -165,3 +165,38 @@ func TestSession_holdEnds(t *testing.T) {
 		t.Errorf("refreshes = %d; want 2", n)
 	}
 }
+
+// TestSession_ValidToken_held checks ValidToken's lock-free path in each
+// hold state: it serves the current token without the session lock, and
+// only a due token whose renewal is in flight counts as held (the state
+// in which ValidToken yields the processor now and then); a fresh token
+// and a cool-down shorter than the token's life do not.
+func TestSession_ValidToken_held(t *testing.T) {
+	t.Parallel()
+	want := map[string]bool{"fresh token": false, "due, renewal in flight": true, "due, cooling down after a failure": false}
+	for _, tc := range holdCases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rs := newRefreshServer(t)
+			rs.gate = make(chan struct{})
+			clk := newClock()
+			s := mustSession(t, Config{TokenURL: rs.URL + "/token", Now: clk.Now})
+			end := tc.setup(t, s, rs, clk)
+			if got := s.cur.Load().held(); got != want[tc.name] {
+				t.Errorf("held() = %v; want %v", got, want[tc.name])
+			}
+			withSessionLocked(t, s, func() {
+				for range 1000 { // the fake clock stands still: every held call yields
+					if tok, err := s.ValidToken(t.Context()); err != nil || tok.AccessToken != "old" {
+						t.Errorf("ValidToken() = %v, %v; want the old token", tok, err)
+						return
+					}
+				}
+			})
+			end()
+			if s.cur.Load().held() {
+				t.Error("held() after the renewal ended; want false")
+			}
+		})
+	}
+}

@@ -208,6 +208,13 @@ func (st *tokenState) ready(now time.Time) bool {
 	return u != nil && now.Before(*u)
 }
 
+// held reports whether st is used past its due time until its expiry:
+// while a renewal is in flight (or a cool-down outlasts the token). One
+// pointer comparison, so that the fresh-token path pays nothing for it.
+func (st *tokenState) held() bool {
+	return st.useUntil.Load() == &st.tok.ExpiresAt
+}
+
 // holdUntil lets callers that find st due go on with it without s.mu
 // until *until or st's expiry, whichever comes first; a nil until: until
 // st's expiry, for as long as a renewal is in flight (see useUntil).
