@@ -67,12 +67,14 @@ for jq); progress and explanations go to stderr. Secrets are shortened to
 their first characters unless --show-secrets is given.
 
 Environment:
-  OAUTHKIT_CLIENT_SECRET       client secret, instead of a prompt
-  OAUTHKIT_PASSWORD            the password grant's password, instead of a prompt
-  OAUTHKIT_CONFIG_DIR          directory of profiles and tokens
-  OAUTHKIT_INSECURE_TRANSPORT  set to 1 to allow plain http to non-loopback
-                               hosts (development servers only)
-  NO_COLOR                     disable colour
+  OAUTHKIT_CLIENT_SECRET         client secret, instead of a prompt
+  OAUTHKIT_PASSWORD              the password grant's password, instead of a prompt
+  OAUTHKIT_CONFIG_DIR            directory of profiles and tokens
+  OAUTHKIT_INITIAL_ACCESS_TOKEN  register's initial access token, instead of
+                                 --initial-access-token-file
+  OAUTHKIT_INSECURE_TRANSPORT    set to 1 to allow plain http to non-loopback
+                                 hosts (development servers only)
+  NO_COLOR                       disable colour
 
 Exit codes:
   0    success
