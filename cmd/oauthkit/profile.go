@@ -149,7 +149,8 @@ func changes(given, saved *profile) (changed, kept []string) {
 	}
 	note("--param", encodeParams(given.Params), encodeParams(saved.Params), false)
 	note("the client secret", given.ClientSecret, saved.ClientSecret, true)
-	return changed, kept
+	sc, sk := senderChanges(given, saved)
+	return append(changed, sc...), append(kept, sk...)
 }
 
 func encodeParams(v url.Values) string { return strings.ReplaceAll(v.Encode(), "&", " ") }

@@ -64,6 +64,32 @@ func mergeSender(p, saved *profile) {
 	}
 }
 
+// senderChanges is changes for the DPoP and mTLS settings, which
+// mergeSender keeps: the certificate and its key go together.
+func senderChanges(given, saved *profile) (changed, kept []string) {
+	pairs := [][3]string{{"--dpop-key-file", given.DPoPKeyFile, saved.DPoPKeyFile}, {"--ca-file", given.CAFile, saved.CAFile}}
+	if given.CertFile == "" && given.CertKeyFile == "" {
+		pairs = append(pairs, [3]string{"--cert-file", "", saved.CertFile}, [3]string{"--cert-key-file", "", saved.CertKeyFile})
+	} else if given.CertFile != saved.CertFile || given.CertKeyFile != saved.CertKeyFile {
+		changed = append(changed, "--cert-file")
+	}
+	for _, f := range pairs {
+		switch {
+		case f[1] != "" && f[1] != f[2]:
+			changed = append(changed, f[0])
+		case f[1] == "" && f[2] != "":
+			kept = append(kept, f[0]+" "+f[2])
+		}
+	}
+	switch {
+	case given.DPoP && !saved.DPoP:
+		changed = append(changed, "--dpop")
+	case saved.DPoP && !given.DPoP && given.DPoPKeyFile == "" && saved.DPoPKeyFile == "":
+		kept = append(kept, "--dpop with the saved key")
+	}
+	return changed, kept
+}
+
 // senderConfig sets cfg.DPoP and, with a client certificate, an
 // HTTPClient that presents it. It leaves that client unlogged, so that
 // the oidc provider sees the certificate and picks the mTLS endpoint

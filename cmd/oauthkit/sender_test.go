@@ -163,3 +163,18 @@ func loginWith(t *testing.T, f *fixture, p string, extra ...string) tokenView {
 	}
 	return decodeJSON[tokenView](t, r.stdout)
 }
+
+// TestLogin_againKeepsSender: a login again that changes one setting
+// says that it keeps the DPoP key, as it says for the other settings.
+func TestLogin_againKeepsSender(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, oauthtest.Client{})
+	loginWith(t, f, "s", "--dpop", "--scope", "profile")
+	r := f.run(t, "login", "-p", "s", "--grant", "password", "--username", "alice", "--scope", "profile email")
+	if r.code != exitOK {
+		t.Fatalf("login again: exit %d\n%s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "changing --scope;") || !strings.Contains(r.stderr, "--dpop with the saved key") {
+		t.Errorf("stderr %q; want it to say that --scope changes and the DPoP key stays", r.stderr)
+	}
+}
