@@ -14,10 +14,10 @@ import (
 // The protocol, which the session follows and docs/token-stores.md
 // draws:
 //
-//  1. A session whose token is due calls Acquire. One caller gets the
-//     lease; the others get [ErrLeaseHeld] and call Wait, then Load: when
-//     the stored token is new and valid they use it, otherwise they try
-//     Acquire again.
+//  1. A session whose token is due calls Load first: when another session
+//     has stored a token that is not due, it uses that one. Otherwise it
+//     calls Acquire. One caller gets the lease; the others get
+//     [ErrLeaseHeld] and call Wait, then start again from Load.
 //  2. The holder calls Load again (another holder may have renewed the
 //     token meanwhile; then it uses that one and renews nothing), renews
 //     the token from the stored one, and calls Save with the loaded token
