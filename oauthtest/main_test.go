@@ -12,10 +12,12 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/oauthkit/oauthkit/internal/testhttp"
 	"github.com/oauthkit/oauthkit/oauthtest"
 )
 
 func TestMain(m *testing.M) {
+	testhttp.NoIdleDefaultConns()
 	goleak.VerifyTestMain(m)
 }
 

@@ -4,8 +4,11 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/oauthkit/oauthkit/internal/testhttp"
 )
 
 func TestMain(m *testing.M) {
+	testhttp.NoIdleDefaultConns()
 	goleak.VerifyTestMain(m)
 }

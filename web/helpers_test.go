@@ -16,12 +16,15 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
+	"github.com/oauthkit/oauthkit/internal/testhttp"
 	"github.com/oauthkit/oauthkit/oauthtest"
 	"github.com/oauthkit/oauthkit/web"
-	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) {
+	testhttp.NoIdleDefaultConns()
 	goleak.VerifyTestMain(m)
 }
 

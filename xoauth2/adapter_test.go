@@ -16,9 +16,11 @@ import (
 
 	"github.com/oauthkit/oauthkit"
 	"github.com/oauthkit/oauthkit/dpop"
+	"github.com/oauthkit/oauthkit/internal/testhttp"
 )
 
 func TestMain(m *testing.M) {
+	testhttp.NoIdleDefaultConns()
 	goleak.VerifyTestMain(m)
 }
 

@@ -5,12 +5,14 @@ import (
 	"context"
 	"testing"
 
-	"github.com/oauthkit/oauthkit"
-
 	"go.uber.org/goleak"
+
+	"github.com/oauthkit/oauthkit"
+	"github.com/oauthkit/oauthkit/internal/testhttp"
 )
 
 func TestMain(m *testing.M) {
+	testhttp.NoIdleDefaultConns()
 	goleak.VerifyTestMain(m)
 }
 

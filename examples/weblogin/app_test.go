@@ -15,9 +15,11 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
+	"github.com/oauthkit/oauthkit/internal/testhttp"
 	"github.com/oauthkit/oauthkit/oauthtest"
 	"github.com/oauthkit/oauthkit/web"
-	"go.uber.org/goleak"
 )
 
 // afterAll runs after every test of the package, before the leak check:
@@ -25,6 +27,7 @@ import (
 var afterAll []func()
 
 func TestMain(m *testing.M) {
+	testhttp.NoIdleDefaultConns()
 	code := m.Run()
 	for _, f := range afterAll {
 		f()
